@@ -1,0 +1,64 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both bootstrap .venv on their own with the first Python >= 3.12 that really runs.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test install lint check migrate demo clean
+
+run: install migrate demo
+	@echo "Serving WhatAnswers on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install lint check
+	$(PY) -m pytest
+
+install: $(VENV)/.installed
+
+# Re-installs whenever pyproject.toml changes. The shims of a pyenv whose global
+# version is older than 3.12 exist but fail, so every candidate is run for real.
+$(VENV)/.installed: pyproject.toml
+	@set -e; \
+	ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }; \
+	py=""; \
+	for c in "$$PYTHON" python3.13 python3.12; do \
+	  if [ -n "$$c" ] && ok "$$c"; then py="$$c"; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+	  root=$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv"); \
+	  for c in $$(ls -d "$$root"/versions/3.1[2-9]* 2>/dev/null | sort -rV); do \
+	    if ok "$$c/bin/python3"; then py="$$c/bin/python3"; break; fi; \
+	  done; \
+	fi; \
+	if [ -z "$$py" ]; then \
+	  echo "error: no working Python >= 3.12 found (tried \$$PYTHON, python3.13, python3.12, pyenv)." >&2; \
+	  echo "Install one, or point PYTHON=/path/to/python3.12+ at it." >&2; \
+	  exit 1; \
+	fi; \
+	if [ -x $(PY) ] && ! ok $(PY); then rm -rf $(VENV); fi; \
+	echo "Using $$("$$py" -c 'import sys; print(sys.executable, sys.version.split()[0])')"; \
+	[ -x $(PY) ] || "$$py" -m venv $(VENV); \
+	$(PY) -m pip install --quiet --upgrade pip; \
+	$(PY) -m pip install --quiet -e ".[dev]"; \
+	touch $@
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Loads the demo answers only into an empty database, so local edits survive restarts.
+demo: migrate
+	$(PY) manage.py import_articles --if-empty demo/
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

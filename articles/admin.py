@@ -1,0 +1,99 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from markdownx.admin import MarkdownxModelAdmin
+
+from .models import Article, InvalidTransition, KeyFact, Source
+
+
+class KeyFactInline(admin.TabularInline):
+    model = KeyFact
+    extra = 1
+    fields = ["position", "text"]
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 1
+    fields = ["position", "title", "url", "publisher"]
+
+
+@admin.register(Article)
+class ArticleAdmin(MarkdownxModelAdmin):
+    list_display = [
+        "question",
+        "status",
+        "topic",
+        "question_type",
+        "last_updated",
+        "published_at",
+    ]
+    list_filter = ["status", "topic", "question_type", "ai_assisted", "last_updated"]
+    list_select_related = ["topic", "question_type"]
+    search_fields = ["question", "slug", "summary"]
+    date_hierarchy = "last_updated"
+    prepopulated_fields = {"slug": ["question"]}
+    inlines = [KeyFactInline, SourceInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["question", "slug", "topic", "question_type", "summary"]}),
+        (None, {"fields": ["body", "tags"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "published_at", "last_updated", "ai_assisted"]},
+        ),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        """Save, and route a move to "published" through Article.publish().
+
+        The form may set the status directly; publishing must still go through
+        the model's state change so that its signal is sent exactly once.
+        """
+        publishing = (
+            "status" in form.changed_data and obj.status == Article.Status.PUBLISHED
+        )
+        if publishing:
+            obj.status = Article.Status.DRAFT
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        if publishing:
+            obj.publish(by=request.user)
+
+    @admin.action(description=_("Publish selected answers"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._move(request, queryset, "publish", _("published"))
+
+    @admin.action(description=_("Unpublish selected answers"), permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        self._move(request, queryset, "unpublish", _("unpublished"))
+
+    def _move(self, request, queryset, method, done):
+        moved = skipped = 0
+        for article in queryset:
+            try:
+                getattr(article, method)(by=request.user)
+                moved += 1
+            except InvalidTransition:
+                skipped += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d answer %(done)s.", "%(n)d answers %(done)s.", moved)
+            % {"n": moved, "done": done},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d answer was skipped: it was already %(done)s.",
+                    "%(n)d answers were skipped: they were already %(done)s.",
+                    skipped,
+                )
+                % {"n": skipped, "done": done},
+                messages.WARNING,
+            )

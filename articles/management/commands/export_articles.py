@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.markdown_files import render_article
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = (
+        "Export every answer (drafts included) to DIR as <slug>.md, in the "
+        "format that import_articles reads."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+
+    def handle(self, *args, directory, **options):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CommandError(f"Cannot create {directory}: {exc}") from exc
+        articles = (
+            Article.objects.select_related("topic", "question_type")
+            .prefetch_related("tags", "key_facts", "sources")
+            .order_by("slug")
+        )
+        count = 0
+        for article in articles.iterator(chunk_size=200):
+            path = directory / f"{article.slug}.md"
+            path.write_text(render_article(article), encoding="utf-8")
+            count += 1
+        self.stdout.write(self.style.SUCCESS(f"Exported {count} answers to {directory}"))

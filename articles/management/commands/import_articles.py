@@ -1,0 +1,58 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.markdown_files import FileError, import_file
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = (
+        "Import answers from Markdown files with YAML front matter. A directory "
+        "imports every *.md file in it. Re-importing a slug updates that answer."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="files or directories")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing if the database already holds any answer",
+        )
+
+    def handle(self, *args, paths, if_empty, **options):
+        if if_empty and Article.objects.exists():
+            self.stdout.write("Answers already exist; nothing imported.")
+            return
+        files = self._collect(paths)
+        counts = {"created": 0, "updated": 0, "failed": 0}
+        for path in files:
+            try:
+                outcome = import_file(path)
+            except FileError as exc:
+                counts["failed"] += 1
+                self.stderr.write(self.style.ERROR(f"FAILED  {path}: {exc}"))
+                continue
+            counts[outcome] += 1
+            self.stdout.write(f"{outcome:<8}{path}", ending="\n")
+        summary = "{created} created, {updated} updated, {failed} failed.".format(
+            **counts
+        )
+        if counts["failed"]:
+            raise CommandError(f"Imported {len(files)} files: {summary}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {len(files)} files: {summary}")
+        )
+
+    def _collect(self, paths):
+        files = []
+        for path in paths:
+            if path.is_dir():
+                files.extend(sorted(path.glob("*.md")))
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise CommandError(f"{path}: no such file or directory")
+        if not files:
+            raise CommandError("No .md files found in the given paths.")
+        return files

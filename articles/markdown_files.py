@@ -1,0 +1,334 @@
+"""Articles as Markdown files with YAML front matter: reading, importing, writing.
+
+    ---
+    question: What causes hiccups?
+    topic: Health & Body
+    tags: [breathing, reflexes]
+    key_facts: [...]
+    sources: [{title: ..., url: https://..., publisher: ...}]
+    status: published
+    published_at: '2026-04-01T09:00:00+00:00'
+    last_updated: '2026-04-04'
+    ---
+    The body, in Markdown.
+
+`write_article(render_article(a))` and `import_file` are inverses: exporting,
+importing into an empty database and exporting again gives the same bytes.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
+
+from topics.models import QuestionType, Topic, normalise_question
+
+from .models import Article, KeyFact, Source
+
+KEYS = [
+    "question",
+    "slug",
+    "topic",
+    "question_type",
+    "summary",
+    "tags",
+    "key_facts",
+    "sources",
+    "status",
+    "published_at",
+    "last_updated",
+    "ai_assisted",
+]
+
+
+class FileError(Exception):
+    """A problem with one file, tied to the field that has it."""
+
+    def __init__(self, field_name, message):
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings, so a bad date is reported
+    against its field instead of failing the whole YAML parse."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class ArticleData:
+    question: str
+    topic: str
+    body: str
+    slug: str = ""
+    question_type: str = ""
+    summary: str = ""
+    tags: list = field(default_factory=list)
+    key_facts: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    status: str = Article.Status.DRAFT
+    published_at: datetime.datetime | None = None
+    last_updated: datetime.date | None = None
+    ai_assisted: bool = False
+
+
+def split_front_matter(text):
+    """(front matter dict, body) of a file's text."""
+    text = text.replace("\r\n", "\n").removeprefix("\ufeff")
+    if not text.startswith("---\n"):
+        raise FileError("front matter", "the file must start with a '---' line")
+    end = text.find("\n---", 3)
+    if end == -1 or text[end + 4 : end + 5] not in ("\n", ""):
+        raise FileError("front matter", "no closing '---' line")
+    try:
+        data = yaml.load(text[4:end], Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as exc:
+        raise FileError("front matter", f"invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise FileError("front matter", "expected 'key: value' lines")
+    return data, text[end + 4 :].strip("\n")
+
+
+def parse_article(text):
+    """Validate a file's text into ArticleData, or raise FileError."""
+    data, body = split_front_matter(text)
+    unknown = sorted(set(map(str, data)) - set(KEYS))
+    if unknown:
+        raise FileError(unknown[0], f"unknown key (known keys: {', '.join(KEYS)})")
+    return ArticleData(
+        question=_text(data, "question", required=True, max_length=200),
+        topic=_text(data, "topic", required=True, max_length=80),
+        body=body,
+        slug=_slug(data),
+        question_type=_text(data, "question_type", max_length=80),
+        summary=_text(data, "summary", max_length=400),
+        tags=_text_list(data, "tags", max_length=100),
+        key_facts=_text_list(data, "key_facts", max_length=300),
+        sources=_sources(data),
+        status=_status(data),
+        published_at=_datetime(data, "published_at"),
+        last_updated=_date(data, "last_updated"),
+        ai_assisted=_bool(data, "ai_assisted"),
+    )
+
+
+def _text(data, key, required=False, max_length=None):
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise FileError(key, "is required")
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise FileError(key, "must be text")
+    value = str(value).strip()
+    if max_length and len(value) > max_length:
+        raise FileError(key, f"is {len(value)} characters; at most {max_length}")
+    return value
+
+
+def _slug(data):
+    slug = _text(data, "slug", max_length=200)
+    if slug and slug != slugify(slug):
+        raise FileError("slug", f"{slug!r} is not a slug (try {slugify(slug)!r})")
+    return slug
+
+
+def _text_list(data, key, max_length):
+    values = data.get(key) or []
+    if not isinstance(values, list):
+        raise FileError(key, "must be a list")
+    return [
+        _text({f"{key}[{i}]": v}, f"{key}[{i}]", True, max_length)
+        for i, v in enumerate(values)
+    ]
+
+
+def _sources(data):
+    values = data.get("sources") or []
+    if not isinstance(values, list):
+        raise FileError("sources", "must be a list of {title, url, publisher}")
+    sources = []
+    for i, item in enumerate(values):
+        name = f"sources[{i}]"
+        if not isinstance(item, dict) or set(item) - {"title", "url", "publisher"}:
+            raise FileError(name, "must have title, url and optionally publisher")
+        source = {
+            "title": _text(item, "title", required=True, max_length=200),
+            "url": _text(item, "url", required=True, max_length=500),
+            "publisher": _text(item, "publisher", max_length=120),
+        }
+        try:
+            URLValidator(schemes=["http", "https"])(source["url"])
+        except ValidationError as exc:
+            raise FileError(f"{name}.url", f"{source['url']!r} is not an http(s) URL") from exc
+        sources.append(source)
+    return sources
+
+
+def _status(data):
+    status = _text(data, "status") or Article.Status.DRAFT
+    if status not in Article.Status.values:
+        raise FileError("status", f"must be one of {', '.join(Article.Status.values)}")
+    return status
+
+
+def _datetime(data, key):
+    value = _text(data, key)
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise FileError(key, f"{value!r} is not a date-time like 2026-04-01T09:00:00Z")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, datetime.UTC)
+    return parsed
+
+
+def _date(data, key):
+    value = _text(data, key)
+    if not value:
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise FileError(key, f"{value!r} is not a date like 2026-04-04")
+    return parsed
+
+
+def _bool(data, key):
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise FileError(key, "must be true or false")
+    return value
+
+
+def import_file(path):
+    """Create or update the article in `path`; "created" or "updated".
+
+    Everything the file touches is saved in one transaction, so a file that
+    fails leaves nothing behind.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileError("file", f"cannot be read: {exc}") from exc
+    data = parse_article(text)
+    with transaction.atomic():
+        return _save(data)
+
+
+def _save(data):
+    slug = data.slug or slugify(data.question)[:200]
+    article = Article.objects.filter(slug=slug).first()
+    created = article is None
+    article = article or Article(slug=slug)
+    article.question = data.question
+    article.topic = _topic(data.topic)
+    article.question_type = _question_type(data)
+    article.summary = data.summary
+    article.body = data.body
+    article.status = data.status
+    article.published_at = data.published_at
+    if data.status == Article.Status.PUBLISHED and data.published_at is None:
+        article.published_at = timezone.now()
+    article.last_updated = data.last_updated or timezone.localdate()
+    article.ai_assisted = data.ai_assisted
+    _validate(article)
+    article.save()
+    article.tags.set(data.tags)
+    article.key_facts.all().delete()
+    KeyFact.objects.bulk_create(
+        KeyFact(article=article, text=text, position=i)
+        for i, text in enumerate(data.key_facts, start=1)
+    )
+    article.sources.all().delete()
+    Source.objects.bulk_create(
+        Source(article=article, position=i, **source)
+        for i, source in enumerate(data.sources, start=1)
+    )
+    return "created" if created else "updated"
+
+
+def _validate(article):
+    try:
+        article.full_clean(exclude=["tags"])
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        raise FileError(name, " ".join(messages)) from exc
+
+
+def _topic(name):
+    topic = Topic.objects.filter(name__iexact=name).first()
+    if topic is None:
+        topic = Topic.objects.create(name=name, slug=slugify(name)[:80] or "topic")
+    return topic
+
+
+def _question_type(data):
+    if not data.question_type:
+        detected = QuestionType.objects.detect(data.question)
+        if detected is None:
+            raise FileError(
+                "question_type",
+                "absent, and no question type's prefix matches the question; "
+                "name one (it is created if missing)",
+            )
+        return detected
+    name = data.question_type
+    prefix = normalise_question(name)
+    found = (
+        QuestionType.objects.filter(name__iexact=name).first()
+        or QuestionType.objects.filter(prefix=prefix).first()
+    )
+    return found or QuestionType.objects.create(
+        name=name, slug=slugify(name)[:80] or "type", prefix=prefix
+    )
+
+
+def render_article(article):
+    """The file text for `article`, in the format `parse_article` reads."""
+    front = {
+        "question": article.question,
+        "slug": article.slug,
+        "topic": article.topic.name,
+        "question_type": article.question_type.name,
+        "summary": article.summary,
+        "tags": sorted((tag.name for tag in article.tags.all()), key=str.lower),
+        "key_facts": [fact.text for fact in article.key_facts.all()],
+        "sources": [
+            {"title": s.title, "url": s.url, "publisher": s.publisher}
+            if s.publisher
+            else {"title": s.title, "url": s.url}
+            for s in article.sources.all()
+        ],
+        "status": article.status,
+        "published_at": (
+            article.published_at.astimezone(datetime.UTC).isoformat()
+            if article.published_at
+            else None
+        ),
+        "last_updated": article.last_updated.isoformat(),
+        "ai_assisted": article.ai_assisted,
+    }
+    front = {key: value for key, value in front.items() if value not in (None, "", [])}
+    header = yaml.safe_dump(
+        front, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False
+    )
+    body = article.body.replace("\r\n", "\n").strip("\n")
+    return f"---\n{header}---\n\n{body}\n"

@@ -1,0 +1,254 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+from taggit.managers import TaggableManager
+
+from topics.models import QuestionType, Topic
+
+from .markdown import render_markdown
+from .signals import article_published
+
+
+class InvalidTransition(Exception):
+    """A state change that the article's current state does not allow."""
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What visitors may see: published, and not scheduled for later."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def for_listing(self):
+        """Published answers with what a listing row shows, newest first."""
+        return (
+            self.published()
+            .select_related("topic", "question_type")
+            .order_by("-published_at", "-pk")
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    question = models.CharField(
+        _("question"), max_length=200, help_text=_("The page title, as a question.")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("The address: /q/<slug>/. Left empty, it is made from the question."),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="articles", verbose_name=_("topic")
+    )
+    question_type = models.ForeignKey(
+        QuestionType,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("question type"),
+        blank=True,
+        help_text=_("Left empty, it is detected from the question's opening words."),
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        blank=True,
+        help_text=_(
+            "A one-to-two-sentence answer, used for snippets and the meta description."
+        ),
+    )
+    body = MarkdownxField(_("body"), help_text=_("Markdown. Preview on the right."))
+    tags = TaggableManager(_("tags"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("A future time schedules the answer; it stays hidden until then."),
+    )
+    last_updated = models.DateField(
+        _("last updated"),
+        default=timezone.localdate,
+        help_text=_("The editorial date shown on the page as “Last updated”."),
+    )
+    ai_assisted = models.BooleanField(
+        _("AI-assisted"),
+        default=False,
+        help_text=_("Shows a line saying the answer was AI-assisted and reviewed."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published")
+                | models.Q(published_at__isnull=False),
+                name="published_article_has_published_at",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at"], name="article_published_idx"
+            ),
+            models.Index(
+                fields=["topic", "status", "-published_at"], name="article_topic_idx"
+            ),
+            models.Index(
+                fields=["question_type", "status", "-published_at"],
+                name="article_type_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.question
+
+    def clean(self):
+        if self.question_type_id is None and self.question:
+            detected = QuestionType.objects.detect(self.question)
+            if detected is None:
+                raise ValidationError(
+                    {
+                        "question_type": _(
+                            "No question type's prefix matches this question. "
+                            "Choose a type, or add one with a matching prefix."
+                        )
+                    }
+                )
+            self.question_type = detected
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # A form that publishes without a date means "now"; the database
+            # constraint would refuse a published answer without one.
+            self.published_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        if self.question_type_id is None:
+            self.question_type = QuestionType.objects.detect(self.question)
+            if self.question_type is None:
+                raise ValidationError(
+                    f"No question type matches {self.question!r}; set one explicitly."
+                )
+        if not self.slug:
+            self.slug = unique_slug(self.question, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_visible(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+    def publish(self, by=None, when=None):
+        """Publish now (or at `when`), then tell listeners once committed."""
+        if self.status == self.Status.PUBLISHED:
+            raise InvalidTransition(f"“{self}” is already published.")
+        self.status = self.Status.PUBLISHED
+        self.published_at = when or self.published_at or timezone.now()
+        self.updated_by = by
+        self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+        transaction.on_commit(
+            lambda: article_published.send(sender=Article, article=self, by=by)
+        )
+
+    def unpublish(self, by=None):
+        """Back to draft; published_at is kept so a re-publish keeps its date."""
+        if self.status != self.Status.PUBLISHED:
+            raise InvalidTransition(f"“{self}” is not published.")
+        self.status = self.Status.DRAFT
+        self.updated_by = by
+        self.save(update_fields=["status", "updated_by", "updated_at"])
+
+
+def unique_slug(question, exclude_pk=None):
+    """A slug made from the question, suffixed -2, -3, ... until it is free."""
+    base = slugify(question)[:190].strip("-") or "answer"
+    taken = set(
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class KeyFact(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="key_facts"
+    )
+    text = models.CharField(_("text"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("key fact")
+        verbose_name_plural = _("key facts")
+
+    def __str__(self):
+        return self.text
+
+
+class Source(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(
+        _("URL"),
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("http or https only."),
+    )
+    publisher = models.CharField(_("publisher"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title

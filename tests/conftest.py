@@ -1,0 +1,93 @@
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, KeyFact, Source
+from topics.models import QuestionType, Topic
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_topic(db):
+    def make(name=None, **fields):
+        n = next(_counter)
+        name = name or f"Topic {n}"
+        fields.setdefault("slug", f"topic-{n}")
+        return Topic.objects.create(name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_type(db):
+    def make(name=None, prefix=None, **fields):
+        n = next(_counter)
+        name = name or f"Type {n}"
+        fields.setdefault("slug", f"type-{n}")
+        return QuestionType.objects.create(
+            name=name, prefix=prefix or f"prefix {n}", **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def topic(make_topic):
+    return make_topic("Daily Life", slug="daily-life")
+
+
+@pytest.fixture
+def question_type(make_type):
+    return make_type("What Causes", prefix="what causes", slug="what-causes")
+
+
+@pytest.fixture
+def make_article(db, topic, question_type):
+    """A published answer by default; pass status/published_at to change that."""
+
+    def make(question=None, key_facts=(), sources=(), tags=(), **fields):
+        n = next(_counter)
+        fields.setdefault("topic", topic)
+        fields.setdefault("question_type", question_type)
+        fields.setdefault("summary", f"Summary {n}.")
+        fields.setdefault("body", f"## Section {n}\n\nBody text {n}.")
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        if fields["status"] == Article.Status.PUBLISHED:
+            fields.setdefault("published_at", timezone.now() - timedelta(hours=n))
+        article = Article.objects.create(
+            question=question or f"What causes thing {n}?", **fields
+        )
+        for i, text in enumerate(key_facts, start=1):
+            KeyFact.objects.create(article=article, text=text, position=i)
+        for i, (title, url) in enumerate(sources, start=1):
+            Source.objects.create(article=article, title=title, url=url, position=i)
+        if tags:
+            article.tags.set(list(tags))
+        return article
+
+    return make
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.com", "editor-pass-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def visitor(client):
+    """An anonymous visitor."""
+    return client

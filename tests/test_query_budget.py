@@ -1,0 +1,97 @@
+"""Every page has a fixed SQL budget that does not grow with the content."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, KeyFact, Source
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_PAGE_BUDGET = 12
+LISTING_BUDGET = 6
+
+
+@pytest.fixture
+def populate(topic, question_type, make_topic, make_type):
+    """Grow the site to `total` published answers, with facts, sources and tags.
+
+    Bulk inserts keep the 300-article case fast; every field a page reads is set.
+    """
+    topics = [topic, make_topic(), make_topic()]
+    types = [question_type, make_type()]
+    tags = [Tag.objects.create(name=f"tag{i}", slug=f"tag{i}") for i in range(7)]
+    article_type = ContentType.objects.get_for_model(Article)
+
+    def populate(total):
+        start = Article.objects.count()
+        now = timezone.now()
+        articles = Article.objects.bulk_create(
+            Article(
+                question=f"What causes case {i}?",
+                slug=f"case-{i}",
+                topic=topics[i % 3],
+                question_type=types[i % 2],
+                summary="Summary.",
+                body="## Heading\n\nText.",
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(minutes=i),
+            )
+            for i in range(start, total)
+        )
+        KeyFact.objects.bulk_create(
+            KeyFact(article=a, text="A fact", position=1) for a in articles
+        )
+        Source.objects.bulk_create(
+            Source(article=a, title="S", url="https://example.org", position=1)
+            for a in articles
+        )
+        TaggedItem.objects.bulk_create(
+            TaggedItem(
+                tag=tags[a.pk % 7], content_type=article_type, object_id=a.pk
+            )
+            for a in articles
+        )
+
+    return populate
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+PAGES = [
+    ("article", ARTICLE_PAGE_BUDGET),
+    ("/", LISTING_BUDGET),
+    ("/topics/", LISTING_BUDGET),
+    ("/types/", LISTING_BUDGET),
+    ("/topics/daily-life/", LISTING_BUDGET),
+    ("/types/what-causes/", LISTING_BUDGET),
+    ("/topics/daily-life/what-causes/", LISTING_BUDGET),
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), PAGES)
+def test_page_stays_within_budget_at_10_and_300_articles(
+    client, populate, django_assert_max_num_queries, url, budget
+):
+    populate(10)
+    first = Article.objects.published().order_by("pk").first()
+    target = first.get_absolute_url() if url == "article" else url
+    with django_assert_max_num_queries(budget):
+        client.get(target)
+    small = count_queries(client, target)
+
+    populate(300)
+    with django_assert_max_num_queries(budget):
+        client.get(target)
+    large = count_queries(client, target)
+    assert small == large

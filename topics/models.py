@@ -1,0 +1,114 @@
+import re
+
+from django.db import models
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def published_answers_filter():
+    """Which of `articles` count as published answers.
+
+    topics never imports articles (DESIGN.md), so this mirrors
+    `ArticleQuerySet.published()` over the reverse relation; a test keeps the
+    two in step.
+    """
+    return models.Q(articles__status="published", articles__published_at__lte=Now())
+
+
+class TaxonomyQuerySet(models.QuerySet):
+    def with_counts(self, **article_lookups):
+        """Annotate `answer_count`, the number of published answers.
+
+        `article_lookups` narrow what is counted, e.g. `topic=some_topic`.
+        """
+        narrowed = models.Q(
+            **{f"articles__{key}": value for key, value in article_lookups.items()}
+        )
+        return self.annotate(
+            answer_count=models.Count(
+                "articles", filter=published_answers_filter() & narrowed
+            )
+        )
+
+    def with_answers(self, **article_lookups):
+        """Only entries with at least one published answer, with counts."""
+        return self.with_counts(**article_lookups).filter(answer_count__gt=0)
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topics:topic", args=[self.slug])
+
+
+class QuestionTypeQuerySet(TaxonomyQuerySet):
+    def detect(self, question):
+        """The type whose prefix opens `question`; the longest prefix wins.
+
+        Returns None when no prefix matches.
+        """
+        words = normalise_question(question)
+        matches = [
+            qt
+            for qt in self.all()
+            if qt.prefix and re.match(rf"{re.escape(qt.prefix)}\b", words)
+        ]
+        return max(matches, key=lambda qt: len(qt.prefix), default=None)
+
+
+def normalise_question(text):
+    """Lower-case words separated by single spaces, punctuation dropped."""
+    return " ".join(re.findall(r"[\w']+", text.lower()))
+
+
+class QuestionType(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=80,
+        unique=True,
+        help_text=_(
+            "The opening words that identify this type, e.g. “what causes”. "
+            "The longest matching prefix wins."
+        ),
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+
+    objects = QuestionTypeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("question type")
+        verbose_name_plural = _("question types")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Stored normalised so that detection compares like with like.
+        self.prefix = normalise_question(self.prefix)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("topics:type", args=[self.slug])
