@@ -43,7 +43,10 @@ class ArticleAdmin(MarkdownxModelAdmin):
             _("Publishing"),
             {"fields": ["status", "published_at", "last_updated", "ai_assisted"]},
         ),
-        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            _("History"),
+            {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
+        ),
     ]
 
     def save_model(self, request, obj, form, change):

@@ -61,7 +61,9 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
+    first: [
+        (tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -171,7 +173,9 @@ def _sources(data):
         try:
             URLValidator(schemes=["http", "https"])(source["url"])
         except ValidationError as exc:
-            raise FileError(f"{name}.url", f"{source['url']!r} is not an http(s) URL") from exc
+            raise FileError(
+                f"{name}.url", f"{source['url']!r} is not an http(s) URL"
+            ) from exc
         sources.append(source)
     return sources
 

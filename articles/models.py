@@ -14,6 +14,11 @@ from topics.models import QuestionType, Topic
 from .markdown import render_markdown
 from .signals import article_published
 
+NO_MATCHING_TYPE = _(
+    "No question type's prefix matches this question. "
+    "Choose a type, or add one with a matching prefix."
+)
+
 
 class InvalidTransition(Exception):
     """A state change that the article's current state does not allow."""
@@ -48,10 +53,15 @@ class Article(models.Model):
         max_length=200,
         unique=True,
         blank=True,
-        help_text=_("The address: /q/<slug>/. Left empty, it is made from the question."),
+        help_text=_(
+            "The address: /q/<slug>/. Left empty, it is made from the question."
+        ),
     )
     topic = models.ForeignKey(
-        Topic, on_delete=models.PROTECT, related_name="articles", verbose_name=_("topic")
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("topic"),
     )
     question_type = models.ForeignKey(
         QuestionType,
@@ -138,31 +148,9 @@ class Article(models.Model):
     def __str__(self):
         return self.question
 
-    def clean(self):
-        if self.question_type_id is None and self.question:
-            detected = QuestionType.objects.detect(self.question)
-            if detected is None:
-                raise ValidationError(
-                    {
-                        "question_type": _(
-                            "No question type's prefix matches this question. "
-                            "Choose a type, or add one with a matching prefix."
-                        )
-                    }
-                )
-            self.question_type = detected
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            # A form that publishes without a date means "now"; the database
-            # constraint would refuse a published answer without one.
-            self.published_at = timezone.now()
-
     def save(self, *args, **kwargs):
-        if self.question_type_id is None:
-            self.question_type = QuestionType.objects.detect(self.question)
-            if self.question_type is None:
-                raise ValidationError(
-                    f"No question type matches {self.question!r}; set one explicitly."
-                )
+        if not self._fill_question_type():
+            raise ValidationError(NO_MATCHING_TYPE)
         if not self.slug:
             self.slug = unique_slug(self.question, exclude_pk=self.pk)
         super().save(*args, **kwargs)
@@ -170,24 +158,37 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
-    @property
-    def is_visible(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+    def clean(self):
+        if self.question and not self._fill_question_type():
+            raise ValidationError({"question_type": NO_MATCHING_TYPE})
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # A form that publishes without a date means "now"; the database
+            # constraint would refuse a published answer without one.
+            self.published_at = timezone.now()
+
+    def _fill_question_type(self):
+        """Detect the type from the question if none was chosen; False if none fits."""
+        if self.question_type_id is None:
+            detected = QuestionType.objects.detect(self.question)
+            if detected is None:
+                return False
+            self.question_type = detected
+        return True
 
     @property
     def body_html(self):
         return render_markdown(self.body)
 
-    def publish(self, by=None, when=None):
-        """Publish now (or at `when`), then tell listeners once committed."""
+    def publish(self, by=None):
+        """Publish, then tell listeners once the transaction commits.
+
+        A published_at already set (in the future, say) is kept: it schedules
+        the answer.
+        """
         if self.status == self.Status.PUBLISHED:
             raise InvalidTransition(f"“{self}” is already published.")
         self.status = self.Status.PUBLISHED
-        self.published_at = when or self.published_at or timezone.now()
+        self.published_at = self.published_at or timezone.now()
         self.updated_by = by
         self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
         transaction.on_commit(
@@ -234,7 +235,9 @@ class KeyFact(models.Model):
 
 
 class Source(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="sources"
+    )
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(
         _("URL"),

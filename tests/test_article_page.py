@@ -47,7 +47,7 @@ def test_sections_appear_in_the_designed_order(
         'aria-label="Breadcrumbs"',
         f"<h1>{article.question}</h1>",
         "provided “as is”",
-        "Last updated: <time datetime=\"2026-04-04\">April 4, 2026</time>",
+        'Last updated: <time datetime="2026-04-04">April 4, 2026</time>',
         "Key Facts",
         "<h2>Causes</h2>",
         ">Sources<",
@@ -60,7 +60,9 @@ def test_sections_appear_in_the_designed_order(
         "Missing an answer?",
     ]
     positions = [html.find(marker) for marker in markers]
-    assert -1 not in positions, [m for m, p in zip(markers, positions) if p == -1]
+    assert -1 not in positions, [
+        m for m, p in zip(markers, positions, strict=True) if p == -1
+    ]
     assert positions == sorted(positions)
     assert html.count("<h1") == 1
 
@@ -96,9 +98,7 @@ def test_meta_description_and_canonical(client, make_article):
         '<meta name="description" content="Static builds up &amp; &quot;jumps&quot;.">'
         in html
     )
-    assert (
-        f'<link rel="canonical" href="http://testserver/q/{article.slug}/">' in html
-    )
+    assert f'<link rel="canonical" href="http://testserver/q/{article.slug}/">' in html
 
 
 def test_draft_is_not_visible_to_visitors(client, make_article):

@@ -59,8 +59,8 @@ def test_indexes_show_counts(client, make_article, make_topic):
     make_article()
     empty = make_topic("Empty Topic")
     html = client.get("/topics/").content.decode()
-    assert "Daily Life</a> <span class=\"count\">(1 answer)</span>" in html
-    assert f"{empty.name}</a> <span class=\"count\">(0 answers)</span>" in html
+    assert 'Daily Life</a> <span class="count">(1 answer)</span>' in html
+    assert f'{empty.name}</a> <span class="count">(0 answers)</span>' in html
     assert "What Causes</a>" in client.get("/types/").content.decode()
 
 
@@ -80,5 +80,7 @@ def test_500_template_renders_without_context():
 
 def test_every_page_is_responsive_and_loads_the_stylesheet(client, make_article):
     html = client.get(make_article().get_absolute_url()).content.decode()
-    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert (
+        '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    )
     assert "/static/css/site.css" in html

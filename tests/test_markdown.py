@@ -34,10 +34,10 @@ XSS_PAYLOADS = [
     '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
     '<link rel="stylesheet" href="javascript:alert(1)">',
     '<base href="javascript:alert(1)//">',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<<script>alert(1)//<</script>",
     '"><script>alert(1)</script>',
-    "Hello {: onclick=\"alert(1)\" }",
+    'Hello {: onclick="alert(1)" }',
     '<a href="https://ok.example" onmouseover="alert(1)">ok</a>',
     "<!--<script>alert(1)</script>-->",
 ]
@@ -103,7 +103,9 @@ def test_structure_is_kept():
         "<td>1</td>",
     ):
         assert fragment in html
-    assert '<a href="https://example.org/page" rel="nofollow noopener">a link</a>' in html
+    assert (
+        '<a href="https://example.org/page" rel="nofollow noopener">a link</a>' in html
+    )
 
 
 def test_links_always_get_nofollow_noopener_even_if_rel_is_given():

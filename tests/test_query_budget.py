@@ -52,9 +52,7 @@ def populate(topic, question_type, make_topic, make_type):
             for a in articles
         )
         TaggedItem.objects.bulk_create(
-            TaggedItem(
-                tag=tags[a.pk % 7], content_type=article_type, object_id=a.pk
-            )
+            TaggedItem(tag=tags[a.pk % 7], content_type=article_type, object_id=a.pk)
             for a in articles
         )
 

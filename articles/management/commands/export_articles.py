@@ -30,4 +30,6 @@ class Command(BaseCommand):
             path = directory / f"{article.slug}.md"
             path.write_text(render_article(article), encoding="utf-8")
             count += 1
-        self.stdout.write(self.style.SUCCESS(f"Exported {count} answers to {directory}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Exported {count} answers to {directory}")
+        )

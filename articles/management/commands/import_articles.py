@@ -40,9 +40,7 @@ class Command(BaseCommand):
         )
         if counts["failed"]:
             raise CommandError(f"Imported {len(files)} files: {summary}")
-        self.stdout.write(
-            self.style.SUCCESS(f"Imported {len(files)} files: {summary}")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Imported {len(files)} files: {summary}"))
 
     def _collect(self, paths):
         files = []

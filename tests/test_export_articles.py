@@ -1,0 +1,55 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+from topics.models import QuestionType, Topic
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parent.parent / "demo"
+
+
+def export(directory):
+    call_command("export_articles", str(directory), stdout=StringIO())
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("*.md"))}
+
+
+def empty_database():
+    Article.objects.all().delete()
+    Topic.objects.all().delete()
+    QuestionType.objects.all().delete()
+
+
+def test_export_import_export_is_byte_identical(tmp_path, make_article):
+    call_command("import_articles", str(DEMO), stdout=StringIO())
+    make_article(
+        "What causes a draft with “quotes”: and colons?",
+        status=Article.Status.DRAFT,
+        summary="Line one\nline two: with a colon.",
+        body="Windows line endings\r\nstay stable.\r\n",
+        key_facts=["- looks like a list", "#hash"],
+        tags=["Zeta", "alpha"],
+    )
+    first = export(tmp_path / "first")
+    assert len(first) == Article.objects.count() == 25
+
+    empty_database()
+    call_command("import_articles", str(tmp_path / "first"), stdout=StringIO())
+    second = export(tmp_path / "second")
+    assert second == first
+
+
+def test_export_writes_the_import_format(tmp_path, make_article):
+    make_article("What causes rain?", key_facts=["Clouds"], tags=["weather"])
+    text = tmp_path / "out" / "what-causes-rain.md"
+    export(tmp_path / "out")
+    content = text.read_text()
+    assert content.startswith(
+        "---\nquestion: What causes rain?\nslug: what-causes-rain\n"
+    )
+    assert "topic: Daily Life\nquestion_type: What Causes\n" in content
+    assert "key_facts:\n- Clouds\n" in content
+    assert "status: published\n" in content

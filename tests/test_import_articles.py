@@ -1,0 +1,156 @@
+import textwrap
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+from topics.models import QuestionType, Topic
+
+pytestmark = pytest.mark.django_db
+
+GOOD = """\
+---
+question: What causes thunder?
+topic: Weather
+question_type: What Causes
+summary: Lightning heats the air so fast that it expands with a bang.
+tags: [storms, sound]
+key_facts:
+  - Thunder is the sound made by lightning.
+  - Sound travels about a kilometre every three seconds.
+sources:
+  - title: Thunder
+    url: https://en.wikipedia.org/wiki/Thunder
+    publisher: Wikipedia
+status: published
+published_at: 2026-04-01T09:00:00Z
+last_updated: 2026-04-04
+ai_assisted: true
+---
+
+## Why it rumbles
+
+Different parts of the bolt are at different distances.
+"""
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def run(*paths):
+    """Run the command; (stdout, stderr, error or None)."""
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_articles", *map(str, paths), stdout=out, stderr=err)
+    except CommandError as exc:
+        return out.getvalue(), err.getvalue(), exc
+    return out.getvalue(), err.getvalue(), None
+
+
+def test_a_good_file_creates_a_complete_article(tmp_path):
+    out, _, error = run(write(tmp_path, "thunder.md", GOOD))
+    assert error is None
+    assert "1 created, 0 updated, 0 failed" in out
+    article = Article.objects.get()
+    assert article.slug == "what-causes-thunder"
+    assert article.topic.name == "Weather"
+    assert article.question_type.prefix == "what causes"
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at.isoformat() == "2026-04-01T09:00:00+00:00"
+    assert article.last_updated.isoformat() == "2026-04-04"
+    assert article.ai_assisted is True
+    assert article.body.startswith("## Why it rumbles")
+    assert sorted(article.tags.names()) == ["sound", "storms"]
+    assert [f.text for f in article.key_facts.all()][1].startswith("Sound travels")
+    assert article.sources.get().publisher == "Wikipedia"
+
+
+def test_reimporting_a_slug_updates_instead_of_duplicating(tmp_path):
+    path = write(tmp_path, "thunder.md", GOOD)
+    run(path)
+    path.write_text(GOOD.replace("kilometre", "km"), encoding="utf-8")
+    out, _, error = run(path)
+    assert error is None
+    assert "0 created, 1 updated" in out
+    article = Article.objects.get()
+    assert article.key_facts.count() == 2
+    assert "km every" in article.key_facts.last().text
+    assert Topic.objects.count() == 1 and QuestionType.objects.count() == 1
+
+
+def test_type_is_detected_when_absent(tmp_path, question_type):
+    run(write(tmp_path, "a.md", GOOD.replace("question_type: What Causes\n", "")))
+    assert Article.objects.get().question_type == question_type
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (("question: What causes thunder?\n", ""), "question"),
+        (("published_at: 2026-04-01T09:00:00Z", "published_at: yesterday"),
+         "published_at"),
+        (("last_updated: 2026-04-04", "last_updated: 2026-13-45"), "last_updated"),
+        (("https://en.wikipedia.org/wiki/Thunder", "javascript:alert(1)"),
+         "sources[0].url"),
+        (("tags: [storms, sound]", "tags: [storms, sound"), "front matter"),
+        (("status: published", "status: live"), "status"),
+        (("question_type: What Causes\n", ""), "question_type"),
+        (("ai_assisted: true", "ai_assisted: maybe"), "ai_assisted"),
+        (("topic: Weather", "colour: blue\ntopic: Weather"), "colour"),
+    ],
+)  # fmt: skip
+def test_a_bad_file_is_reported_by_name_and_field_and_saves_nothing(
+    tmp_path, change, field
+):
+    bad = write(tmp_path, "bad.md", GOOD.replace(*change))
+    good = write(tmp_path, "good.md", GOOD.replace("thunder", "lightning"))
+    out, err, error = run(bad, good)
+    assert error is not None, "a failed file must make the command fail"
+    assert "1 created, 0 updated, 1 failed" in str(error)
+    assert f"{bad}: {field}" in err
+    assert [a.question for a in Article.objects.all()] == ["What causes lightning?"]
+
+
+def test_a_failure_late_in_a_file_rolls_back_its_new_topic(tmp_path):
+    bad = GOOD.replace("topic: Weather", "topic: Brand New").replace(
+        "[storms, sound]", "[" + "x" * 101 + "]"
+    )
+    _, err, error = run(write(tmp_path, "bad.md", bad))
+    assert error is not None and "tags[0]" in err
+    assert not Topic.objects.filter(name="Brand New").exists()
+
+
+def test_file_without_front_matter_is_reported(tmp_path):
+    _, err, error = run(write(tmp_path, "plain.md", "# Just markdown\n"))
+    assert error is not None
+    assert "plain.md: front matter: the file must start with a '---' line" in err
+
+
+def test_directories_import_every_markdown_file(tmp_path):
+    write(tmp_path, "a.md", GOOD)
+    write(tmp_path, "b.md", GOOD.replace("thunder", "hail"))
+    write(tmp_path, "notes.txt", "ignored")
+    out, _, error = run(tmp_path)
+    assert error is None and "Imported 2 files: 2 created" in out
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    _, _, error = run(tmp_path / "nope")
+    assert "no such file or directory" in str(error)
+
+
+def test_if_empty_skips_a_database_with_answers(tmp_path, make_article):
+    make_article()
+    from io import StringIO
+
+    out = StringIO()
+    call_command(
+        "import_articles", "--if-empty", str(write(tmp_path, "a.md", GOOD)), stdout=out
+    )
+    assert "nothing imported" in out.getvalue()
+    assert Article.objects.count() == 1
