@@ -238,10 +238,14 @@ def import_file(path):
 
 
 def _save(data):
-    slug = data.slug or slugify(data.question)[:200]
-    article = Article.objects.filter(slug=slug).first()
+    # A file names its answer by slug; without one, by its exact question,
+    # so that two questions that slugify alike never overwrite each other.
+    if data.slug:
+        article = Article.objects.filter(slug=data.slug).first()
+    else:
+        article = Article.objects.filter(question=data.question).first()
     created = article is None
-    article = article or Article(slug=slug)
+    article = article or Article(slug=data.slug)
     article.question = data.question
     article.topic = _topic(data.topic)
     article.question_type = _question_type(data)

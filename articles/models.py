@@ -54,7 +54,7 @@ class Article(models.Model):
         unique=True,
         blank=True,
         help_text=_(
-            "The address: /q/<slug>/. Left empty, it is made from the question."
+            "The end of the address. Left empty, it is made from the question."
         ),
     )
     topic = models.ForeignKey(
@@ -79,7 +79,9 @@ class Article(models.Model):
             "A one-to-two-sentence answer, used for snippets and the meta description."
         ),
     )
-    body = MarkdownxField(_("body"), help_text=_("Markdown. Preview on the right."))
+    body = MarkdownxField(
+        _("body"), help_text=_("Markdown, with a live preview below.")
+    )
     tags = TaggableManager(_("tags"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT

@@ -154,3 +154,14 @@ def test_if_empty_skips_a_database_with_answers(tmp_path, make_article):
     )
     assert "nothing imported" in out.getvalue()
     assert Article.objects.count() == 1
+
+
+def test_questions_that_slugify_alike_get_distinct_slugs(tmp_path):
+    write(tmp_path, "a.md", GOOD)
+    write(
+        tmp_path, "b.md", GOOD.replace("What causes thunder?", "What causes thunder!")
+    )
+    out, _, error = run(tmp_path)
+    assert error is None and "2 created" in out
+    slugs = sorted(Article.objects.values_list("slug", flat=True))
+    assert slugs == ["what-causes-thunder", "what-causes-thunder-2"]
