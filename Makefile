@@ -9,8 +9,12 @@ export DJANGO_DEBUG ?= 1
 
 .PHONY: run test install lint check migrate demo clean
 
+# The background worker (answer generation) runs next to the web server;
+# Ctrl-C, or the server stopping for any reason, stops both.
 run: install migrate demo
-	@echo "Serving WhatAnswers on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "Serving WhatAnswers on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install lint check

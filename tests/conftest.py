@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, KeyFact, Source
@@ -91,3 +92,36 @@ def editor_client(client, editor):
 def visitor(client):
     """An anonymous visitor."""
     return client
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user(
+        "moderator", "moderator@example.com", "moderator-pass-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def run_worker():
+    """Run every task that is due, as `manage.py db_worker` does in production."""
+
+    def run():
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--queue-name",
+            "*",
+            verbosity=0,
+        )
+
+    return run

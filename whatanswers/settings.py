@@ -52,6 +52,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env("SITE_NAME", "WhatAnswers")
+# The public address, for links in emails (pages use the request's host).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "markdownx",
+    "django_tasks_db",
     "topics",
     "articles",
     "suggestions",
@@ -164,6 +167,30 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "uploads/"
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Background work: Django's tasks framework, stored in the database and run by
+# `manage.py db_worker` (make run starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Suggestions: spam and abuse limits.
+SUGGEST_RATE_LIMIT = env_int("SUGGEST_RATE_LIMIT", 5)  # per client per window
+SUGGEST_RATE_WINDOW = env_int("SUGGEST_RATE_WINDOW", 60 * 60)  # seconds
+SUGGEST_MIN_FILL_SECONDS = env_int("SUGGEST_MIN_FILL_SECONDS", 2)
+SIMILAR_RATE_LIMIT = env_int("SIMILAR_RATE_LIMIT", 60)  # look-ups per minute
+# Behind a proxy, the META key holding the client address, for example
+# HTTP_X_FORWARDED_FOR. Only set it when the proxy overwrites that header.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER")
+
+# Answer generation for approved suggestions.
+ANSWER_GENERATOR = env(
+    "ANSWER_GENERATOR", "suggestions.generators.outline.OutlineGenerator"
+)
+ANSWER_LLM_BASE_URL = env("ANSWER_LLM_BASE_URL")
+ANSWER_LLM_MODEL = env("ANSWER_LLM_MODEL")
+ANSWER_LLM_API_KEY = env("ANSWER_LLM_API_KEY")
+ANSWER_LLM_TIMEOUT = env_int("ANSWER_LLM_TIMEOUT", 120)
+ANSWER_GENERATION_MAX_ATTEMPTS = env_int("ANSWER_GENERATION_MAX_ATTEMPTS", 3)
+ANSWER_GENERATION_BACKOFF_SECONDS = env_int("ANSWER_GENERATION_BACKOFF_SECONDS", 60)
 
 # Strict CSP: no inline script or style anywhere on the site.
 SECURE_CSP = {

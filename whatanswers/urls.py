@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
 
@@ -18,6 +20,12 @@ urlpatterns = [
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
     path("", include("articles.urls")),
     path("", include("topics.urls")),
+    path("", include("suggestions.urls")),
+    # Browsers ask for /favicon.ico even on pages (the admin) that name another.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("favicon.svg"), permanent=True),
+    ),
 ]
 
 if settings.DEBUG:

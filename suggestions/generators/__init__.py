@@ -1,0 +1,94 @@
+"""Answer generators: turn an approved question into a draft answer.
+
+A generator is a class with `generate(question) -> Draft`, named by the
+ANSWER_GENERATOR setting. It raises GenerationError with a message a moderator
+can act on. Drafts are saved as draft articles and never published here.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from articles.models import Article, KeyFact, Source
+from articles.similar import similar_articles
+from topics.models import QuestionType, Topic
+
+DEFAULT_GENERATOR = "suggestions.generators.outline.OutlineGenerator"
+
+
+class GenerationError(Exception):
+    """The generator could not produce a usable draft; the message says why."""
+
+
+@dataclass
+class Draft:
+    question: str
+    topic: Topic
+    question_type: QuestionType
+    body: str
+    summary: str = ""
+    key_facts: list = field(default_factory=list)
+    sources: list = field(default_factory=list)  # dicts: title, url, publisher
+    ai_assisted: bool = False
+
+
+def get_generator():
+    path = getattr(settings, "ANSWER_GENERATOR", "") or DEFAULT_GENERATOR
+    return import_string(path)()
+
+
+def guess_taxonomy(question):
+    """(topic, question type) for a new question.
+
+    The type comes from the question's opening words; the topic, and the type
+    when no prefix matches, from the most similar published answers.
+    """
+    similar = similar_articles(question, limit=10)
+    question_type = QuestionType.objects.detect(question) or _most_common(
+        a.question_type for a in similar
+    )
+    topic = _most_common(a.topic for a in similar) or Topic.objects.first()
+    if topic is None:
+        raise GenerationError("There are no topics yet; create one first.")
+    if question_type is None:
+        raise GenerationError(
+            "No question type matches this question; add one with a matching prefix."
+        )
+    return topic, question_type
+
+
+def _most_common(items):
+    counts = Counter(items).most_common(1)
+    return counts[0][0] if counts else None
+
+
+@transaction.atomic
+def save_draft(draft):
+    """Save a Draft as a draft Article with its key facts and sources."""
+    article = Article.objects.create(
+        question=draft.question,
+        topic=draft.topic,
+        question_type=draft.question_type,
+        summary=draft.summary,
+        body=draft.body,
+        status=Article.Status.DRAFT,
+        ai_assisted=draft.ai_assisted,
+    )
+    KeyFact.objects.bulk_create(
+        KeyFact(article=article, text=text, position=i)
+        for i, text in enumerate(draft.key_facts, start=1)
+    )
+    Source.objects.bulk_create(
+        Source(
+            article=article,
+            title=source["title"],
+            url=source["url"],
+            publisher=source.get("publisher", ""),
+            position=i,
+        )
+        for i, source in enumerate(draft.sources, start=1)
+    )
+    return article

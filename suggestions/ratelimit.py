@@ -1,0 +1,43 @@
+"""Who is asking, and how often: client addresses, keyed hashes, rate limits."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+
+def client_address(request):
+    """The visitor's address, from the trusted proxy header when one is set.
+
+    A proxy appends the address it saw, so the last entry is the one that
+    the visitor cannot forge.
+    """
+    header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_hash(request):
+    """A keyed hash (HMAC with the secret key) of the address; never the IP."""
+    return salted_hmac(
+        "whatanswers.suggestions.client", client_address(request), algorithm="sha256"
+    ).hexdigest()
+
+
+def allow(bucket, request, limit, window):
+    """Count one hit; False once `limit` hits fall in the current window.
+
+    Fixed windows in the cache: atomic with Redis and with local memory, and
+    shared by every app server that shares the cache.
+    """
+    slot = int(time.time() // window)
+    key = f"ratelimit:{bucket}:{client_hash(request)}:{slot}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        hits = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 1)
+        hits = 1
+    return hits <= limit

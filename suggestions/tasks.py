@@ -1,0 +1,56 @@
+"""Background work for suggestions, run by `manage.py db_worker`."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from .generators import GenerationError, get_generator, save_draft
+from .models import InvalidTransition, Suggestion
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_generation(suggestion_id, delay=None):
+    queued = generate_draft
+    if delay:
+        queued = generate_draft.using(run_after=timezone.now() + delay)
+    queued.enqueue(suggestion_id)
+
+
+@task()
+def generate_draft(suggestion_id):
+    """Write a draft answer for an approved suggestion.
+
+    A failure is recorded on the suggestion, which stays approved, and the task
+    is queued again with exponential backoff until ANSWER_GENERATION_MAX_ATTEMPTS.
+    """
+    suggestion = Suggestion.objects.filter(pk=suggestion_id).first()
+    if suggestion is None or suggestion.status != Suggestion.Status.APPROVED:
+        return "skipped"
+    try:
+        draft = get_generator().generate(suggestion.question)
+    except GenerationError as exc:
+        return _failed(suggestion, str(exc))
+    except Exception as exc:  # a broken generator must not lose the suggestion
+        logger.exception("Answer generator crashed for suggestion %s", suggestion.pk)
+        return _failed(suggestion, f"The generator crashed: {exc!r}")
+    try:
+        with transaction.atomic():
+            suggestion.mark_drafted(save_draft(draft))
+    except InvalidTransition:
+        return "skipped"  # moved on meanwhile (another run finished first)
+    return "drafted"
+
+
+def _failed(suggestion, error):
+    suggestion.record_generation_error(error)
+    attempts = suggestion.generation_attempts
+    if attempts < settings.ANSWER_GENERATION_MAX_ATTEMPTS:
+        backoff = settings.ANSWER_GENERATION_BACKOFF_SECONDS * 2 ** (attempts - 1)
+        enqueue_generation(suggestion.pk, delay=timedelta(seconds=backoff))
+        return "retrying"
+    return "failed"
