@@ -17,7 +17,6 @@ from .admin_forms import DuplicateForm, RejectForm
 from .models import InvalidTransition, Requester, Suggestion, SuggestionEvent
 from .tasks import enqueue_generation
 
-
 NONE_ITEM = mark_safe("<li>—</li>")
 
 

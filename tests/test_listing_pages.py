@@ -84,3 +84,9 @@ def test_every_page_is_responsive_and_loads_the_stylesheet(client, make_article)
         '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     )
     assert "/static/css/site.css" in html
+
+
+def test_favicon_ico_points_at_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
