@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
@@ -24,7 +25,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico even on pages (the admin) that name another.
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("favicon.svg"), permanent=True),
+        RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True),
     ),
 ]
 
