@@ -1,4 +1,5 @@
 import itertools
+from unittest import mock
 from datetime import timedelta
 
 import pytest
@@ -114,14 +115,19 @@ def run_worker():
     """Run every task that is due, as `manage.py db_worker` does in production."""
 
     def run():
-        call_command(
-            "db_worker",
-            "--batch",
-            "--no-reload",
-            "--no-startup-delay",
-            "--queue-name",
-            "*",
-            verbosity=0,
-        )
+        # The worker closes "old" connections between tasks; inside a test's
+        # transaction that would close the test's own PostgreSQL connection.
+        with mock.patch(
+            "django_tasks_db.management.commands.db_worker.close_old_connections"
+        ):
+            call_command(
+                "db_worker",
+                "--batch",
+                "--no-reload",
+                "--no-startup-delay",
+                "--queue-name",
+                "*",
+                verbosity=0,
+            )
 
     return run
