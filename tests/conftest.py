@@ -1,6 +1,6 @@
 import itertools
-from unittest import mock
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
