@@ -1,9 +1,12 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Article, InvalidTransition, KeyFact, Source
+from .models import Article, InvalidTransition, KeyFact, Source, UnansweredSearch
 
 
 class KeyFactInline(admin.TabularInline):
@@ -28,7 +31,14 @@ class ArticleAdmin(MarkdownxModelAdmin):
         "last_updated",
         "published_at",
     ]
-    list_filter = ["status", "topic", "question_type", "ai_assisted", "last_updated"]
+    list_filter = [
+        "status",
+        "topic",
+        "question_type",
+        "ai_assisted",
+        "exclude_from_trending",
+        "last_updated",
+    ]
     list_select_related = ["topic", "question_type"]
     search_fields = ["question", "slug", "summary"]
     date_hierarchy = "last_updated"
@@ -41,7 +51,15 @@ class ArticleAdmin(MarkdownxModelAdmin):
         (None, {"fields": ["body", "tags"]}),
         (
             _("Publishing"),
-            {"fields": ["status", "published_at", "last_updated", "ai_assisted"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "last_updated",
+                    "ai_assisted",
+                    "exclude_from_trending",
+                ]
+            },
         ),
         (
             _("History"),
@@ -100,3 +118,33 @@ class ArticleAdmin(MarkdownxModelAdmin):
                 % {"n": skipped, "done": done},
                 messages.WARNING,
             )
+
+
+@admin.register(UnansweredSearch)
+class UnansweredSearchAdmin(admin.ModelAdmin):
+    """What readers looked for and did not find, most searched first."""
+
+    list_display = ["query", "count", "day", "write_link"]
+    list_filter = ["day"]
+    search_fields = ["query"]
+    ordering = ["-count", "-day"]
+    date_hierarchy = "day"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).unanswered()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("answer it"))
+    def write_link(self, obj):
+        add_url = reverse("admin:articles_article_add")
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            add_url,
+            urlencode({"question": obj.query}),
+            _("write an answer"),
+        )

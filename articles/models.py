@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
+from modelsearch import index
+from modelsearch.queryset import SearchableQuerySetMixin
 from taggit.managers import TaggableManager
 
 from topics.models import QuestionType, Topic
@@ -24,7 +26,7 @@ class InvalidTransition(Exception):
     """A state change that the article's current state does not allow."""
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def published(self):
         """What visitors may see: published, and not scheduled for later."""
         return self.filter(
@@ -40,7 +42,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(index.Indexed, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -102,6 +104,17 @@ class Article(models.Model):
         default=False,
         help_text=_("Shows a line saying the answer was AI-assisted and reviewed."),
     )
+    exclude_from_trending = models.BooleanField(
+        _("exclude from trending"),
+        default=False,
+        help_text=_("Never list this answer under “Trending”."),
+    )
+    published_slug = models.SlugField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("The slug visitors last saw; a change leaves a redirect."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
@@ -122,6 +135,19 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+
+    # Kept in sync by articles.search, once the whole save (inlines and tags
+    # included) has committed, rather than by modelsearch's own task queue.
+    search_auto_update = False
+    search_fields = [
+        index.SearchField("question", boost=5),
+        index.SearchField("summary", boost=3),
+        index.RelatedFields("key_facts", [index.SearchField("text", boost=2)]),
+        index.RelatedFields("tags", [index.SearchField("name", boost=2)]),
+        index.SearchField("body"),
+        index.FilterField("status"),
+        index.FilterField("published_at"),
+    ]
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -155,7 +181,11 @@ class Article(models.Model):
             raise ValidationError(NO_MATCHING_TYPE)
         if not self.slug:
             self.slug = unique_slug(self.question, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self._slug_went_live():
+                kwargs = _with_update_field(kwargs, "published_slug")
+            super().save(*args, **kwargs)
+            self._keep_old_address_alive()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -167,6 +197,27 @@ class Article(models.Model):
             # A form that publishes without a date means "now"; the database
             # constraint would refuse a published answer without one.
             self.published_at = timezone.now()
+
+    def _slug_went_live(self):
+        """Visitors see this slug from now on (so it is remembered)."""
+        if self.status != self.Status.PUBLISHED or self.slug == self.published_slug:
+            return False
+        self._previous_slug, self.published_slug = self.published_slug, self.slug
+        return True
+
+    def _keep_old_address_alive(self):
+        """A published answer keeps answering at the addresses it had.
+
+        Recorded when a new slug goes live (at publish time), never while a
+        draft is edited. Redirects point at the article, so chains collapse.
+        """
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        previous = getattr(self, "_previous_slug", "")
+        if previous:
+            SlugRedirect.objects.update_or_create(
+                old_slug=previous, defaults={"article": self}
+            )
+            self._previous_slug = ""
 
     def _fill_question_type(self):
         """Detect the type from the question if none was chosen; False if none fits."""
@@ -204,6 +255,14 @@ class Article(models.Model):
         self.status = self.Status.DRAFT
         self.updated_by = by
         self.save(update_fields=["status", "updated_by", "updated_at"])
+
+
+def _with_update_field(kwargs, name):
+    """save() kwargs that also write `name` when only some fields are saved."""
+    fields = kwargs.get("update_fields")
+    if fields is not None:
+        kwargs = {**kwargs, "update_fields": {*fields, name}}
+    return kwargs
 
 
 def unique_slug(question, exclude_pk=None):
@@ -257,3 +316,84 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ArticleView(models.Model):
+    """Counted page views of one article on one day."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="views")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "day"], name="one_view_row_per_article_day"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="articleview_day_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} on {self.day}: {self.count}"
+
+
+class SlugRedirect(models.Model):
+    """An address a published answer had before its slug changed."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("slug redirect")
+        verbose_name_plural = _("slug redirects")
+
+    def __str__(self):
+        return f"/q/{self.old_slug}/ → {self.article_id}"
+
+
+class SearchRecordQuerySet(models.QuerySet):
+    def unanswered(self):
+        return self.filter(result_count=0)
+
+
+class SearchRecord(models.Model):
+    """How often a normalised query was searched on a day; no personal data."""
+
+    query = models.CharField(_("query"), max_length=200)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("searches"), default=0)
+    result_count = models.PositiveIntegerField(_("results"), default=0)
+
+    objects = SearchRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-count"]
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["query", "day"], name="one_search_row_per_query_day"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["result_count", "-count"], name="search_unanswered_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.query
+
+
+class UnansweredSearch(SearchRecord):
+    """Searches that found nothing: the questions readers miss most."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("search with no results")
+        verbose_name_plural = _("searches with no results")

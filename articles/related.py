@@ -1,16 +1,34 @@
 """The sections that lead a reader on from an article page.
 
 Each section holds at most SECTION_SIZE published answers, never the current
-one and never one that a section higher on the page already lists.
+one and never one that a section higher on the page already lists. Within a
+section the closest questions come first: by shared tags, each weighted by its
+rarity (log(N / answers with that tag)), then by trending score, then by date.
 """
 
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    FloatField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from taggit.models import TaggedItem
 
 from .models import Article
+from .trending import score_expression, trending, trending_scores
 
 SECTION_SIZE = 5
 
@@ -22,14 +40,9 @@ class Section:
     url: str = ""
 
 
-def trending():
-    """Answers people are reading; until view counts exist, the latest published."""
-    return Article.objects.for_listing()
-
-
 def related_sections(article):
     topic, qtype = article.topic, article.question_type
-    published = Article.objects.for_listing()
+    published = rank(Article.objects.for_listing(), article)
     candidates = [
         (
             _("More %(type)s in %(topic)s") % {"type": qtype, "topic": topic},
@@ -46,7 +59,6 @@ def related_sections(article):
             published.filter(question_type=qtype),
             qtype.get_absolute_url(),
         ),
-        (_("Trending on %(site)s") % {"site": settings.SITE_NAME}, trending(), ""),
     ]
     seen = {article.pk}
     sections = []
@@ -55,4 +67,64 @@ def related_sections(article):
         seen.update(a.pk for a in found)
         if found:
             sections.append(Section(title, found, url))
+    hot = trending(SECTION_SIZE, exclude=seen)
+    if hot:
+        title = _("Trending on %(site)s") % {"site": settings.SITE_NAME}
+        sections.append(Section(title, hot, reverse("articles:trending")))
     return sections
+
+
+def rank(queryset, article):
+    """Order `queryset` by closeness to `article`."""
+    return queryset.annotate(
+        tag_score=tag_score_expression(tag_weights(article)),
+        trend_score=score_expression(trending_scores()),
+    ).order_by("-tag_score", "-trend_score", "-published_at", "-pk")
+
+
+def tag_weights(article):
+    """{tag id: rarity} for the article's tags, over published answers."""
+    content_type = ContentType.objects.get_for_model(Article)
+    own_tags = TaggedItem.objects.filter(
+        content_type=content_type, object_id=article.pk
+    ).values("tag_id")
+    counts = (
+        TaggedItem.objects.filter(
+            content_type=content_type,
+            tag_id__in=own_tags,
+            object_id__in=Article.objects.published().values("pk"),
+        )
+        .values("tag_id")
+        .annotate(n=Count("pk"))
+        .values_list("tag_id", "n")
+    )
+    total = published_count()
+    return {tag: math.log(max(total, n) / n) for tag, n in counts}
+
+
+def tag_score_expression(weights):
+    if not weights:
+        return Value(0.0, output_field=FloatField())
+    content_type = ContentType.objects.get_for_model(Article)
+    weight = Case(
+        *(When(tag_id=tag, then=Value(w)) for tag, w in weights.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    shared = (
+        TaggedItem.objects.filter(
+            content_type=content_type, object_id=OuterRef("pk"), tag_id__in=weights
+        )
+        .values("object_id")
+        .annotate(total=Sum(weight))
+        .values("total")
+    )
+    return Coalesce(Subquery(shared, output_field=FloatField()), Value(0.0))
+
+
+def published_count():
+    return cache.get_or_set(
+        "articles:published-count",
+        lambda: Article.objects.published().count(),
+        settings.TRENDING_CACHE_SECONDS,
+    )

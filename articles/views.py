@@ -1,9 +1,16 @@
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
 from topics.models import QuestionType, Topic
 
-from .models import Article
-from .related import SECTION_SIZE, related_sections, trending
+from .models import Article, SlugRedirect
+from .related import SECTION_SIZE, related_sections
+from .search import MAX_QUERY_LENGTH, record_search, search_articles
+from .structured_data import article_json_ld
+from .trending import count_view, trending
+
+SEARCH_PAGE_SIZE = 20
 
 
 def browse_context():
@@ -19,7 +26,7 @@ def home(request):
         request,
         "articles/home.html",
         {
-            "trending": trending()[:SECTION_SIZE],
+            "trending": trending(SECTION_SIZE),
             "latest": Article.objects.for_listing()[:10],
             **browse_context(),
         },
@@ -27,18 +34,54 @@ def home(request):
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(
+    article = (
         Article.objects.published()
         .select_related("topic", "question_type")
-        .prefetch_related("key_facts", "sources"),
-        slug=slug,
+        .prefetch_related("key_facts", "sources")
+        .filter(slug=slug)
+        .first()
     )
-    return render(
+    if article is None:
+        return moved_article(slug)
+    response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
+            "structured_data": article_json_ld(article, request),
             "related_sections": related_sections(article),
             **browse_context(),
         },
     )
+    count_view(request, article)
+    return response
+
+
+def moved_article(slug):
+    """301 from an address a published answer used to have, else 404."""
+    old = get_object_or_404(SlugRedirect, old_slug=slug)
+    article = Article.objects.published().filter(pk=old.article_id).first()
+    if article is None:
+        raise Http404
+    return redirect(article, permanent=True)
+
+
+def trending_page(request):
+    return render(request, "articles/trending.html", {"articles": trending(limit=20)})
+
+
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())
+    context = {"query": query, "max_length": MAX_QUERY_LENGTH}
+    if len(query) > MAX_QUERY_LENGTH:
+        context["problem"] = (
+            f"That search is {len(query)} characters long; please keep it under "
+            f"{MAX_QUERY_LENGTH}."
+        )
+    elif query:
+        paginator = Paginator(search_articles(query), SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        if page.number == 1:
+            record_search(query, paginator.count)
+        context.update(page_obj=page, paginator=paginator, results=page.object_list)
+    return render(request, "articles/search.html", context)

@@ -64,9 +64,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "markdownx",
     "django_tasks_db",
+    "modelsearch",
     "topics",
     "articles",
     "suggestions",
@@ -112,6 +114,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # modelsearch's PostgreSQL full-text search needs contrib.postgres.
+    INSTALLED_APPS.append("django.contrib.postgres")
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
@@ -171,6 +176,11 @@ TAGGIT_CASE_INSENSITIVE = True
 # Background work: Django's tasks framework, stored in the database and run by
 # `manage.py db_worker` (make run starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Trending: views decay exponentially with age.
+TRENDING_HALF_LIFE_HOURS = env_int("TRENDING_HALF_LIFE_HOURS", 48)
+TRENDING_WINDOW_DAYS = env_int("TRENDING_WINDOW_DAYS", 14)
+TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 5 * 60)
 
 # Suggestions: spam and abuse limits.
 SUGGEST_RATE_LIMIT = env_int("SUGGEST_RATE_LIMIT", 5)  # per client per window

@@ -1,17 +1,42 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.shortcuts import render
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
+from articles.feeds import LatestAnswersFeed, TopicFeed
+from articles.sitemaps import ArticleSitemap
+from topics.sitemaps import QuestionTypeSitemap, TopicSitemap
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
+sitemaps = {
+    "answers": ArticleSitemap,
+    "topics": TopicSitemap,
+    "types": QuestionTypeSitemap,
+}
+
+
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        content_type="text/plain",
+    )
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("feeds/latest/", LatestAnswersFeed(), name="feed_latest"),
+    path("feeds/topics/<slug:slug>/", TopicFeed(), name="feed_topic"),
     # The names are markdownx's own, so its widget finds the staff-only views.
     path(
         "markdownx/markdownify/",

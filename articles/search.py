@@ -1,0 +1,85 @@
+"""Site search over published answers, with modelsearch.
+
+modelsearch gives SQLite FTS5 locally and PostgreSQL full-text search in
+production behind the same API. The index is refreshed once a save has
+committed, so an answer's inlines and tags (saved after the answer itself in
+the admin) are indexed with it.
+"""
+
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from modelsearch import index
+from taggit.models import TaggedItem
+
+from topics.models import normalise_question
+
+from .models import Article, KeyFact, SearchRecord
+
+MAX_QUERY_LENGTH = 200
+
+
+def search_articles(query):
+    """Published answers matching `query`, best first (a lazy, sliceable result)."""
+    return (
+        Article.objects.published()
+        .select_related("topic", "question_type")
+        .search(query)
+    )
+
+
+def record_search(query, result_count, day=None):
+    """Count one search of the normalised query (no personal data is kept)."""
+    normalised = normalise_question(query)[:MAX_QUERY_LENGTH]
+    if not normalised:
+        return
+    table = connection.ops.quote_name(SearchRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (query, day, count, result_count) "
+            "VALUES (%s, %s, 1, %s) ON CONFLICT (query, day) DO UPDATE SET "
+            f"count = {table}.count + 1, result_count = %s",
+            [normalised, day or timezone.localdate(), result_count, result_count],
+        )
+
+
+def reindex_on_commit(article_id):
+    """Refresh the article's index entry once the current transaction commits,
+    reading the answer afresh then (a deleted answer is skipped)."""
+    transaction.on_commit(partial(_reindex, article_id))
+
+
+def _reindex(article_id):
+    article = Article.objects.filter(pk=article_id).first()
+    if article is not None:
+        index.insert_or_update_object(article)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles.search.article_saved")
+def _article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex_on_commit(instance.pk)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="articles.search.article_deleted")
+def _article_deleted(sender, instance, **kwargs):
+    transaction.on_commit(partial(index.remove_object, instance))
+
+
+@receiver(post_save, sender=KeyFact, dispatch_uid="articles.search.fact_saved")
+@receiver(post_delete, sender=KeyFact, dispatch_uid="articles.search.fact_deleted")
+def _fact_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex_on_commit(instance.article_id)
+
+
+@receiver(post_save, sender=TaggedItem, dispatch_uid="articles.search.tag_saved")
+@receiver(post_delete, sender=TaggedItem, dispatch_uid="articles.search.tag_deleted")
+def _tags_changed(sender, instance, raw=False, **kwargs):
+    article_type = ContentType.objects.get_for_model(Article)
+    if not raw and instance.content_type_id == article_type.id:
+        reindex_on_commit(instance.object_id)
