@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -40,9 +39,11 @@ class Section:
     url: str = ""
 
 
-def related_sections(article):
+def related_sections(article, published_total):
+    """The page's related sections; `published_total` is the number of
+    published answers, which the tag rarity weights need."""
     topic, qtype = article.topic, article.question_type
-    published = rank(Article.objects.for_listing(), article)
+    published = rank(Article.objects.for_listing(), article, published_total)
     candidates = [
         (
             _("More %(type)s in %(topic)s") % {"type": qtype, "topic": topic},
@@ -74,15 +75,15 @@ def related_sections(article):
     return sections
 
 
-def rank(queryset, article):
+def rank(queryset, article, published_total):
     """Order `queryset` by closeness to `article`."""
     return queryset.annotate(
-        tag_score=tag_score_expression(tag_weights(article)),
+        tag_score=tag_score_expression(tag_weights(article, published_total)),
         trend_score=score_expression(trending_scores()),
     ).order_by("-tag_score", "-trend_score", "-published_at", "-pk")
 
 
-def tag_weights(article):
+def tag_weights(article, published_total):
     """{tag id: rarity} for the article's tags, over published answers."""
     content_type = ContentType.objects.get_for_model(Article)
     own_tags = TaggedItem.objects.filter(
@@ -98,8 +99,7 @@ def tag_weights(article):
         .annotate(n=Count("pk"))
         .values_list("tag_id", "n")
     )
-    total = published_count()
-    return {tag: math.log(max(total, n) / n) for tag, n in counts}
+    return {tag: math.log(max(published_total, n) / n) for tag, n in counts}
 
 
 def tag_score_expression(weights):
@@ -120,11 +120,3 @@ def tag_score_expression(weights):
         .values("total")
     )
     return Coalesce(Subquery(shared, output_field=FloatField()), Value(0.0))
-
-
-def published_count():
-    return cache.get_or_set(
-        "articles:published-count",
-        lambda: Article.objects.published().count(),
-        settings.TRENDING_CACHE_SECONDS,
-    )

@@ -24,11 +24,15 @@ MAX_QUERY_LENGTH = 200
 
 
 def search_articles(query):
-    """Published answers matching `query`, best first (a lazy, sliceable result)."""
+    """Published answers matching `query`, best first (a lazy, sliceable result).
+
+    Only the words are searched: quotes, brackets and upper-case AND/OR/NOT
+    would otherwise reach SQLite FTS5 as query syntax.
+    """
     return (
         Article.objects.published()
         .select_related("topic", "question_type")
-        .search(query)
+        .search(normalise_question(query))
     )
 
 

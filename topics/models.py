@@ -25,11 +25,12 @@ class TaxonomyQuerySet(models.QuerySet):
         narrowed = models.Q(
             **{f"articles__{key}": value for key, value in article_lookups.items()}
         )
+        # Aggregating drops Meta.ordering, so it is restated.
         return self.annotate(
             answer_count=models.Count(
                 "articles", filter=published_answers_filter() & narrowed
             )
-        )
+        ).order_by(*self.model._meta.ordering)
 
     def with_answers(self, **article_lookups):
         """Only entries with at least one published answer, with counts."""

@@ -1,0 +1,115 @@
+"""What search engines and feed readers get."""
+
+import json
+import re
+from datetime import date
+from xml.etree import ElementTree
+
+import pytest
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def test_sitemap_lists_published_answers_topics_and_types(client, make_article):
+    live = make_article(last_updated=date(2026, 4, 4))
+    draft = make_article(status=Article.Status.DRAFT)
+    tree = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    entries = {
+        url.find("s:loc", SITEMAP_NS).text: getattr(
+            url.find("s:lastmod", SITEMAP_NS), "text", None
+        )
+        for url in tree.findall("s:url", SITEMAP_NS)
+    }
+    assert entries[f"http://testserver/q/{live.slug}/"] == "2026-04-04"
+    assert f"http://testserver/q/{draft.slug}/" not in entries
+    assert "http://testserver/topics/daily-life/" in entries
+    assert "http://testserver/types/what-causes/" in entries
+
+
+def test_robots_txt_keeps_crawlers_out_of_admin_and_search(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Disallow: /search/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_latest_feed_has_the_twenty_newest_answers(client, make_article):
+    articles = [make_article() for _ in range(22)]  # each older than the last
+    make_article(status=Article.Status.DRAFT, question="What causes secrets?")
+    tree = ElementTree.fromstring(client.get("/feeds/latest/").content)
+    titles = [e.find("a:title", ATOM_NS).text for e in tree.findall("a:entry", ATOM_NS)]
+    assert titles == [a.question for a in articles[:20]]
+
+
+def test_each_topic_has_its_own_feed(client, make_article, make_topic):
+    other = make_topic("Science", slug="science")
+    mine = make_article("What causes mine?")
+    make_article("What causes theirs?", topic=other)
+    body = client.get("/feeds/topics/daily-life/").content.decode()
+    assert mine.question in body and "theirs" not in body
+    assert client.get("/feeds/topics/nope/").status_code == 404
+
+
+def json_ld(html):
+    block = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', html, re.S
+    ).group(1)
+    return json.loads(block)
+
+
+def test_article_page_carries_article_and_breadcrumb_json_ld(client, make_article):
+    article = make_article(
+        "What causes tides?",
+        sources=[("Tide", "https://en.wikipedia.org/wiki/Tide")],
+        last_updated=date(2026, 4, 8),
+    )
+    data = json_ld(client.get(article.get_absolute_url()).content.decode())
+    page, crumbs = data
+    assert page["@type"] == "Article"
+    assert page["headline"] == "What causes tides?"
+    assert page["datePublished"] == article.published_at.isoformat()
+    assert page["dateModified"] == "2026-04-08"
+    assert page["author"]["name"] == page["publisher"]["name"] == "WhatAnswers"
+    assert page["citation"] == [
+        {
+            "@type": "CreativeWork",
+            "name": "Tide",
+            "url": "https://en.wikipedia.org/wiki/Tide",
+        }
+    ]
+    assert crumbs["@type"] == "BreadcrumbList"
+    assert [c["name"] for c in crumbs["itemListElement"]] == [
+        "Home",
+        "Daily Life",
+        "What causes tides?",
+    ]
+
+
+def test_json_ld_cannot_be_broken_out_of(client, make_article):
+    evil = 'What causes </script><script>alert(1)</script> & "quotes"?'
+    article = make_article(evil)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count("<script") == 1
+    assert json_ld(html)[0]["headline"] == evil
+
+
+def test_open_graph_and_twitter_tags(client, make_article):
+    article = make_article(summary="The moon pulls the oceans.")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<meta property="og:type" content="article">' in html
+    assert f'<meta property="og:title" content="{article.question}">' in html
+    assert (
+        '<meta property="og:description" content="The moon pulls the oceans.">' in html
+    )
+    assert (
+        f'<meta property="og:url" content="http://testserver/q/{article.slug}/">'
+        in html
+    )
+    assert '<meta name="twitter:card" content="summary">' in html
