@@ -27,27 +27,14 @@ class SuggestionQuerySet(models.QuerySet):
         normalised = normalise_question(question)
         article = published_answer_for(normalised)
         if article is None:
-            suggestion = self._count(
-                normalised,
-                lookup={"status__in": Suggestion.OPEN},
-                defaults={"status": Suggestion.Status.NEW},
-                question=question,
-                client_hash=client_hash,
-            )
+            lookup = {"status__in": Suggestion.OPEN}
+            defaults = {"status": Suggestion.Status.NEW}
         else:
-            suggestion = self._count(
-                normalised,
-                lookup={
-                    "status": Suggestion.Status.DUPLICATE,
-                    "duplicate_of_article": article,
-                },
-                defaults={
-                    "status": Suggestion.Status.DUPLICATE,
-                    "duplicate_of_article": article,
-                },
-                question=question,
-                client_hash=client_hash,
-            )
+            lookup = defaults = {
+                "status": Suggestion.Status.DUPLICATE,
+                "duplicate_of_article": article,
+            }
+        suggestion = self._count(normalised, lookup, defaults, question, client_hash)
         if email:
             suggestion.add_requester(email)
         return suggestion, article

@@ -74,13 +74,22 @@ def make_article(db, topic, question_type):
     return make
 
 
+def staff_member(django_user_model, username, group):
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.com", f"{username}-pass-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.com", "editor-pass-123", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
+    return staff_member(django_user_model, "editor", "Editors")
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    return staff_member(django_user_model, "moderator", "Moderators")
 
 
 @pytest.fixture
@@ -90,23 +99,14 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
-def visitor(client):
-    """An anonymous visitor."""
+def moderator_client(client, moderator):
+    client.force_login(moderator)
     return client
 
 
 @pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(
-        "moderator", "moderator@example.com", "moderator-pass-123", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
+def visitor(client):
+    """An anonymous visitor."""
     return client
 
 

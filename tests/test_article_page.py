@@ -101,9 +101,9 @@ def test_meta_description_and_canonical(client, make_article):
     assert f'<link rel="canonical" href="http://testserver/q/{article.slug}/">' in html
 
 
-def test_draft_is_not_visible_to_visitors(client, make_article):
+def test_draft_is_not_visible_to_visitors(visitor, make_article):
     draft = make_article(status=Article.Status.DRAFT)
-    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert visitor.get(draft.get_absolute_url()).status_code == 404
 
 
 def test_scheduled_article_is_not_visible_until_its_time(client, make_article):
