@@ -1,13 +1,14 @@
 """Settings come from the environment; production is locked down."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from .services import needs_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,15 +68,7 @@ def test_site_name_comes_from_the_environment():
     assert result.stdout.strip().endswith("AskUs")
 
 
-def redis_reachable():
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
+@needs_redis
 def test_redis_url_makes_redis_the_cache():
     result = manage(
         "shell",

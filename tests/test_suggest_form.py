@@ -9,6 +9,8 @@ from articles.models import Article
 from suggestions.forms import TIMESTAMP_SALT
 from suggestions.models import Suggestion
 
+from .services import needs_redis
+
 pytestmark = pytest.mark.django_db
 
 
@@ -204,3 +206,17 @@ def test_similar_matches_whole_word_starts_only(client, make_article):
     html = client.get("/suggest/similar/?q=why+do+I+feel+sick+after+rain").content
     html = html.decode()
     assert "rainbows" in html and "afternoon" not in html
+
+
+@needs_redis
+def test_rate_limit_works_with_redis_as_the_cache(client, db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": f"test-{time.time()}",
+        }
+    }
+    settings.SUGGEST_RATE_LIMIT = 2
+    codes = [post(client, f"What causes redis case {i}").status_code for i in range(3)]
+    assert codes == [302, 302, 429]
