@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install lint check migrate demo clean
+.PHONY: run test bench install lint check migrate demo clean
 
 # The background worker (answer generation) runs next to the web server;
 # Ctrl-C, or the server stopping for any reason, stops both.
@@ -19,6 +19,14 @@ run: install migrate demo
 
 test: install lint check
 	$(PY) -m pytest
+
+# Page timings on a throwaway SQLite database (never the development one).
+bench: install
+	@db=$$(mktemp -d)/bench.sqlite3; \
+	export DATABASE_URL=sqlite:///$$db DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=testserver \
+	  DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789abcdefghij DJANGO_SECURE_SSL_REDIRECT=0; \
+	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py bench; \
+	status=$$?; rm -rf "$$(dirname $$db)"; exit $$status
 
 install: $(VENV)/.installed
 

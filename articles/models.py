@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
@@ -230,7 +231,11 @@ class Article(index.Indexed, models.Model):
 
     @property
     def body_html(self):
-        return render_markdown(self.body)
+        """The sanitised body, cached per saved version of the answer."""
+        if self.updated_at is None:
+            return render_markdown(self.body)
+        key = f"articles:body:v1:{self.pk}:{self.updated_at.timestamp()}"
+        return cache.get_or_set(key, lambda: render_markdown(self.body), 24 * 3600)
 
     def publish(self, by=None):
         """Publish, then tell listeners once the transaction commits.

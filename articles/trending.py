@@ -21,7 +21,7 @@ from .models import Article, ArticleView
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "articles:trending:v1"
-TOP = 100  # scores kept: enough to rank related sections, cheap to cache
+TOP = 50  # scores kept: enough to rank related sections, cheap to use
 
 # Crawlers, link previewers and scripts: their visits are not readers.
 CRAWLERS = re.compile(
@@ -134,10 +134,12 @@ def trending(limit=5, exclude=()):
     Until enough answers have views (a new site), the newest answers fill the
     remaining places; flagged and unpublished answers never appear.
     """
-    scores = trending_scores()
+    # A few spare ids cover answers unpublished since the scores were cached.
+    wanted = [pk for pk, _score in trending_scores() if pk not in exclude]
+    wanted = wanted[: limit + 10]
     rank = Case(
-        *(When(pk=pk, then=Value(i)) for i, (pk, _score) in enumerate(scores)),
-        default=Value(len(scores)),
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(wanted)),
+        default=Value(len(wanted)),
         output_field=IntegerField(),
     )
     return list(
