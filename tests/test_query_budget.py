@@ -86,6 +86,10 @@ PAGES = [
     ("/topics/daily-life/what-causes/", LISTING_BUDGET),
     ("/trending/", LISTING_BUDGET),
     ("/search/?q=case", LISTING_BUDGET),
+    ("/sitemap.xml", LISTING_BUDGET),
+    ("/feeds/latest/", LISTING_BUDGET),
+    ("/feeds/topics/daily-life/", LISTING_BUDGET),
+    ("/robots.txt", 0),
 ]
 
 
