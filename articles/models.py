@@ -183,7 +183,7 @@ class Article(index.Indexed, models.Model):
         if not self.slug:
             self.slug = unique_slug(self.question, exclude_pk=self.pk)
         with transaction.atomic():
-            if self._slug_went_live():
+            if self._take_live_slug():
                 kwargs = _with_update_field(kwargs, "published_slug")
             super().save(*args, **kwargs)
             self._keep_old_address_alive()
@@ -199,8 +199,8 @@ class Article(index.Indexed, models.Model):
             # constraint would refuse a published answer without one.
             self.published_at = timezone.now()
 
-    def _slug_went_live(self):
-        """Visitors see this slug from now on (so it is remembered)."""
+    def _take_live_slug(self):
+        """Remember the slug visitors see from now on; True if it changed."""
         if self.status != self.Status.PUBLISHED or self.slug == self.published_slug:
             return False
         self._previous_slug, self.published_slug = self.published_slug, self.slug
