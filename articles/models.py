@@ -183,10 +183,12 @@ class Article(index.Indexed, models.Model):
         if not self.slug:
             self.slug = unique_slug(self.question, exclude_pk=self.pk)
         with transaction.atomic():
-            if self._take_live_slug():
+            went_live = self._take_live_slug()
+            if went_live:
                 kwargs = _with_update_field(kwargs, "published_slug")
             super().save(*args, **kwargs)
-            self._keep_old_address_alive()
+            if went_live:  # only then can the addresses visitors know change
+                self._keep_old_address_alive()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -213,12 +215,10 @@ class Article(index.Indexed, models.Model):
         draft is edited. Redirects point at the article, so chains collapse.
         """
         SlugRedirect.objects.filter(old_slug=self.slug).delete()
-        previous = getattr(self, "_previous_slug", "")
-        if previous:
+        if self._previous_slug:
             SlugRedirect.objects.update_or_create(
-                old_slug=previous, defaults={"article": self}
+                old_slug=self._previous_slug, defaults={"article": self}
             )
-            self._previous_slug = ""
 
     def _fill_question_type(self):
         """Detect the type from the question if none was chosen; False if none fits."""

@@ -9,7 +9,7 @@ the admin) are indexed with it.
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -18,6 +18,7 @@ from taggit.models import TaggedItem
 
 from topics.models import normalise_question
 
+from .counters import increment
 from .models import Article, KeyFact, SearchRecord
 
 MAX_QUERY_LENGTH = 200
@@ -39,15 +40,11 @@ def search_articles(query):
 def record_search(query, result_count, day=None):
     """Count one search of the normalised query (no personal data is kept)."""
     normalised = normalise_question(query)[:MAX_QUERY_LENGTH]
-    if not normalised:
-        return
-    table = connection.ops.quote_name(SearchRecord._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (query, day, count, result_count) "
-            "VALUES (%s, %s, 1, %s) ON CONFLICT (query, day) DO UPDATE SET "
-            f"count = {table}.count + 1, result_count = %s",
-            [normalised, day or timezone.localdate(), result_count, result_count],
+    if normalised:
+        increment(
+            SearchRecord,
+            {"query": normalised, "day": day or timezone.localdate()},
+            result_count=result_count,
         )
 
 

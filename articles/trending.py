@@ -12,10 +12,11 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.db.models import Case, F, FloatField, IntegerField, Sum, Value, When
 from django.utils import timezone
 
+from .counters import increment
 from .models import Article, ArticleView
 
 logger = logging.getLogger(__name__)
@@ -51,13 +52,7 @@ def is_countable(request):
 
 def record_view(article, day=None):
     """Add one view, as a single atomic upsert (a database-side increment)."""
-    table = connection.ops.quote_name(ArticleView._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (article_id, day, count) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (article_id, day) DO UPDATE SET count = {table}.count + 1",
-            [article.pk, day or timezone.localdate()],
-        )
+    increment(ArticleView, {"article": article.pk, "day": day or timezone.localdate()})
 
 
 def count_view(request, article):
@@ -112,11 +107,7 @@ def compute_scores(now=None, limit=TOP):
 
 def trending_scores():
     """The cached scores, recomputed at most every TRENDING_CACHE_SECONDS."""
-    scores = cache.get(CACHE_KEY)
-    if scores is None:
-        scores = compute_scores()
-        cache.set(CACHE_KEY, scores, settings.TRENDING_CACHE_SECONDS)
-    return scores
+    return cache.get_or_set(CACHE_KEY, compute_scores, settings.TRENDING_CACHE_SECONDS)
 
 
 def score_expression(scores):
