@@ -6,4 +6,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Answers"
 
     def ready(self):
-        from . import search  # noqa: F401  (keeps the search index in sync)
+        # Keep the search index, page caches and stored counts in step.
+        from . import invalidation, search  # noqa: F401

@@ -3,8 +3,8 @@
 from django.db import connection
 
 
-def increment(model, keys, **values):
-    """Add 1 to `model.count` for the row with `keys`, creating it at 1.
+def increment(model, keys, by=1, **values):
+    """Add `by` to `model.count` for the row with `keys`, creating it at `by`.
 
     `values` are written on insert and on update alike. One statement
     (INSERT ... ON CONFLICT DO UPDATE, on SQLite and PostgreSQL), so
@@ -17,8 +17,8 @@ def increment(model, keys, **values):
     def column(name):
         return qn(model._meta.get_field(name).column)
 
-    inserted = {**keys, **values, "count": 1}
-    updates = [f"{column('count')} = {table}.{column('count')} + 1"]
+    inserted = {**keys, **values, "count": by}
+    updates = [f"{column('count')} = {table}.{column('count')} + %s"]
     updates += [f"{column(name)} = %s" for name in values]
     sql = (
         f"INSERT INTO {table} ({', '.join(column(n) for n in inserted)}) "
@@ -27,4 +27,4 @@ def increment(model, keys, **values):
         f"DO UPDATE SET {', '.join(updates)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*inserted.values(), *values.values()])
+        cursor.execute(sql, [*inserted.values(), by, *values.values()])

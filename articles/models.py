@@ -161,16 +161,24 @@ class Article(index.Indexed, models.Model):
                 name="published_article_has_published_at",
             ),
         ]
+        # Each listing's filter and order (newest first, then -pk), so that a
+        # page of any listing, deep pages included, is read from one index.
         indexes = [
             models.Index(
-                fields=["status", "-published_at"], name="article_published_idx"
+                fields=["status", "-published_at", "-id"],
+                name="article_published_idx",
             ),
             models.Index(
-                fields=["topic", "status", "-published_at"], name="article_topic_idx"
+                fields=["topic", "status", "-published_at", "-id"],
+                name="article_topic_idx",
             ),
             models.Index(
-                fields=["question_type", "status", "-published_at"],
+                fields=["question_type", "status", "-published_at", "-id"],
                 name="article_type_idx",
+            ),
+            models.Index(
+                fields=["topic", "question_type", "status", "-published_at", "-id"],
+                name="article_topic_type_idx",
             ),
         ]
 
@@ -192,6 +200,21 @@ class Article(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.remember_state()
+        return instance
+
+    def remember_state(self):
+        """Note what decides where the answer shows, so a save can tell what
+        it moved (articles.invalidation)."""
+        self._as_loaded = {
+            name: self.__dict__[name]
+            for name in ("status", "published_at", "topic_id", "question_type_id")
+            if name in self.__dict__
+        }
 
     def clean(self):
         if self.question and not self._fill_question_type():
@@ -402,3 +425,12 @@ class UnansweredSearch(SearchRecord):
         proxy = True
         verbose_name = _("search with no results")
         verbose_name_plural = _("searches with no results")
+
+
+# Stored rankings live in their own module; imported here so Django finds them.
+from .ranking_models import (  # noqa: E402, F401
+    Ranking,
+    RelatedAnswers,
+    TagFrequency,
+    ViewFlush,
+)

@@ -1,9 +1,10 @@
 """What people are reading now: counting views and scoring answers.
 
-A view is counted with one upsert per request. The trending score of an answer
+A reader's view is buffered in the cache (articles.viewcounts) and flushed to
+the daily ArticleView rows by a periodic task. The trending score of an answer
 is the sum of its daily views, each halved for every TRENDING_HALF_LIFE_HOURS
-of age, over the last TRENDING_WINDOW_DAYS. The database computes the scores;
-the cache keeps them for TRENDING_CACHE_SECONDS.
+of age, over the last TRENDING_WINDOW_DAYS. A background task computes the
+scores and stores them; pages read the stored list.
 """
 
 import datetime
@@ -12,16 +13,17 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
-from django.db.models import Case, F, FloatField, IntegerField, Sum, Value, When
+from django.db.models import Case, F, FloatField, Q, Sum, Value, When
 from django.utils import timezone
 
+from . import caching, viewcounts
 from .counters import increment
-from .models import Article, ArticleView
+from .models import Article, ArticleView, Ranking
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "articles:trending:v1"
+CACHE_KEY = "articles:trending:v2"
+RANKING_KEY = "trending"
 TOP = 50  # scores kept: enough to rank related sections, cheap to use
 
 # Crawlers, link previewers and scripts: their visits are not readers.
@@ -51,19 +53,23 @@ def is_countable(request):
 
 
 def record_view(article, day=None):
-    """Add one view, as a single atomic upsert (a database-side increment)."""
+    """Add one view now, as a single atomic upsert (a database-side increment).
+
+    Pages buffer their views instead (articles.viewcounts); this is for
+    scripts and tests that need a row at once.
+    """
     increment(ArticleView, {"article": article.pk, "day": day or timezone.localdate()})
 
 
-def count_view(request, article):
-    """Count the view if it is a reader's; a failure never breaks the page."""
+def count_view(request, article_id):
+    """Buffer the view if it is a reader's; a failure never breaks the page."""
     if not is_countable(request):
         return
     try:
-        record_view(article)
-    except DatabaseError:
+        viewcounts.buffer_view(article_id)
+    except Exception:  # the cache may be down; the page must still answer
         logger.warning(
-            "Could not count a view of article %s", article.pk, exc_info=True
+            "Could not count a view of article %s", article_id, exc_info=True
         )
 
 
@@ -85,58 +91,99 @@ def day_weights(now=None):
 
 
 def compute_scores(now=None, limit=TOP):
-    """[(article id, score)], best first, computed by the database."""
+    """[(article id, score)], best first, computed by the database.
+
+    It reads the view rows of the window only (by the day index) and groups
+    them by answer; published answers that are not excluded qualify.
+    """
+    now = now or timezone.now()
     weights = day_weights(now)
     score = Sum(
         Case(
-            *(When(views__day=day, then=F("views__count") * Value(w))
+            *(When(day=day, then=F("count") * Value(w))
               for day, w in weights.items()),
             default=Value(0.0),
             output_field=FloatField(),
         )
     )  # fmt: skip
     return list(
-        Article.objects.published()
-        .filter(exclude_from_trending=False, views__day__gte=min(weights))
+        ArticleView.objects.filter(
+            day__gte=min(weights),
+            article__status=Article.Status.PUBLISHED,
+            article__published_at__lte=now,
+            article__exclude_from_trending=False,
+        )
+        .values("article_id")
         .annotate(score=score)
         .filter(score__gt=0)
-        .order_by("-score", "-published_at", "-pk")
-        .values_list("pk", "score")[:limit]
+        .order_by("-score", "-article__published_at", "-article_id")
+        .values_list("article_id", "score")[:limit]
     )
 
 
 def trending_scores():
-    """The cached scores, recomputed at most every TRENDING_CACHE_SECONDS."""
-    return cache.get_or_set(CACHE_KEY, compute_scores, settings.TRENDING_CACHE_SECONDS)
+    """[(article id, score)], best first, as last stored by refresh_trending.
+
+    Pages never compute the scores: they read the stored list (from the cache,
+    else the database). When it is older than TRENDING_CACHE_SECONDS, one
+    request enqueues a refresh and everyone keeps reading the old list until
+    it lands. Only a site that has never stored one computes it here, once.
+    """
+    stored = cache.get(CACHE_KEY)
+    if stored is None:
+        row = Ranking.objects.filter(key=RANKING_KEY).first()
+        if row is None:
+            return store_scores(compute_scores())
+        stored = {"scores": row.value, "at": row.computed_at.timestamp()}
+        cache.set(CACHE_KEY, stored, None)
+    age = timezone.now().timestamp() - stored["at"]
+    if age > settings.TRENDING_CACHE_SECONDS and cache.add(
+        f"{CACHE_KEY}:refreshing", 1, settings.TRENDING_CACHE_SECONDS
+    ):
+        _enqueue_refresh()
+    return [tuple(pair) for pair in stored["scores"]]
 
 
-def score_expression(scores):
-    """An annotation giving each article its trending score (0 if none)."""
-    return Case(
-        *(When(pk=pk, then=Value(score)) for pk, score in scores),
-        default=Value(0.0),
-        output_field=FloatField(),
+def _enqueue_refresh():
+    from .tasks import refresh_trending  # tasks import this module
+
+    try:
+        refresh_trending.enqueue()
+    except Exception:  # a queue outage must not break the page
+        logger.warning("Could not enqueue a trending refresh", exc_info=True)
+
+
+def store_scores(scores, now=None):
+    """Store freshly computed scores; a changed list refreshes cached pages."""
+    now = now or timezone.now()
+    scores = [[pk, score] for pk, score in scores]
+    previous = cache.get(CACHE_KEY)
+    Ranking.objects.update_or_create(
+        key=RANKING_KEY, defaults={"value": scores, "computed_at": now}
     )
+    cache.set(CACHE_KEY, {"scores": scores, "at": now.timestamp()}, None)
+    if previous is None or [p for p, _ in previous["scores"]] != [p for p, _ in scores]:
+        caching.bump("trending")
+    return [tuple(pair) for pair in scores]
 
 
 def trending(limit=5, exclude=()):
     """The top `limit` answers by trending score, in one query.
 
     Until enough answers have views (a new site), the newest answers fill the
-    remaining places; flagged and unpublished answers never appear.
+    remaining places; flagged and unpublished answers never appear. The query
+    reads the stored ids and at most `limit` newest answers by index.
     """
-    # A few spare ids cover answers unpublished since the scores were cached.
+    exclude = set(exclude)
+    # A few spare ids cover answers unpublished since the scores were stored.
     wanted = [pk for pk, _score in trending_scores() if pk not in exclude]
     wanted = wanted[: limit + 10]
-    rank = Case(
-        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(wanted)),
-        default=Value(len(wanted)),
-        output_field=IntegerField(),
+    listed = Article.objects.for_listing().filter(exclude_from_trending=False)
+    newest = listed.exclude(pk__in=exclude).values("pk")[:limit]
+    found = list(
+        listed.filter(Q(pk__in=wanted) | Q(pk__in=newest)).exclude(pk__in=exclude)
     )
-    return list(
-        Article.objects.for_listing()
-        .filter(exclude_from_trending=False)
-        .exclude(pk__in=exclude)
-        .annotate(trending_rank=rank)
-        .order_by("trending_rank", "-published_at", "-pk")[:limit]
-    )
+    rank = {pk: i for i, pk in enumerate(wanted)}
+    # Trending first, in score order; then the newest (for_listing's order).
+    found.sort(key=lambda a: rank.get(a.pk, len(rank)))
+    return found[:limit]

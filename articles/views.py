@@ -4,7 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from topics.models import QuestionType, Topic
 
+from .caching import depends_on
 from .models import Article, SlugRedirect
+from .rankings import related_candidates
 from .related import SECTION_SIZE, related_sections
 from .search import MAX_QUERY_LENGTH, record_search, search_articles
 from .structured_data import article_json_ld
@@ -16,13 +18,13 @@ SEARCH_PAGE_SIZE = 20
 def browse_context():
     """The "Browse by Topic" and "Browse by Question Type" sections."""
     return {
-        "browse_topics": Topic.objects.with_answers(),
-        "browse_types": QuestionType.objects.with_answers(),
+        "browse_topics": Topic.objects.browsable(),
+        "browse_types": QuestionType.objects.browsable(),
     }
 
 
 def home(request):
-    return render(
+    response = render(
         request,
         "articles/home.html",
         {
@@ -31,6 +33,7 @@ def home(request):
             **browse_context(),
         },
     )
+    return depends_on(response, "latest", "trending", "site")
 
 
 def article_detail(request, slug):
@@ -43,22 +46,27 @@ def article_detail(request, slug):
     )
     if article is None:
         return moved_article(slug)
-    browse = browse_context()
-    # Every published answer has one topic, so the topic counts add up to the
-    # number of published answers, which ranking needs: no extra query.
-    published_total = sum(t.answer_count for t in browse["browse_topics"])
+    sections = related_sections(article, related_candidates(article))
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "structured_data": article_json_ld(article, request),
-            "related_sections": related_sections(article, published_total),
-            **browse,
+            "related_sections": sections,
+            **browse_context(),
         },
     )
-    count_view(request, article)
-    return response
+    count_view(request, article.pk)
+    return depends_on(
+        response,
+        f"answer:{article.pk}",
+        f"topic:{article.topic_id}",
+        f"type:{article.question_type_id}",
+        "trending",
+        "site",
+        counts_view_of=article.pk,
+    )
 
 
 def moved_article(slug):
@@ -71,7 +79,10 @@ def moved_article(slug):
 
 
 def trending_page(request):
-    return render(request, "articles/trending.html", {"articles": trending(limit=20)})
+    response = render(
+        request, "articles/trending.html", {"articles": trending(limit=20)}
+    )
+    return depends_on(response, "trending")
 
 
 def search(request):

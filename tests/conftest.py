@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -11,6 +12,15 @@ from articles.models import Article, KeyFact, Source
 from topics.models import QuestionType, Topic
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test's database starts empty, so its cache must too: cached pages
+    and version tokens would otherwise outlive the rows they describe."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -15,20 +15,54 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
 
 
+def sitemap_entries(client):
+    """{url: lastmod} over every section that the sitemap index names."""
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    entries = {}
+    for loc in index.findall("s:sitemap/s:loc", SITEMAP_NS):
+        section = client.get(loc.text.removeprefix("http://testserver"))
+        assert section.status_code == 200
+        tree = ElementTree.fromstring(section.content)
+        for url in tree.findall("s:url", SITEMAP_NS):
+            location = url.find("s:loc", SITEMAP_NS).text
+            assert location not in entries, f"{location} is listed twice"
+            entries[location] = getattr(url.find("s:lastmod", SITEMAP_NS), "text", None)
+    return entries
+
+
 def test_sitemap_lists_published_answers_topics_and_types(client, make_article):
     live = make_article(last_updated=date(2026, 4, 4))
     draft = make_article(status=Article.Status.DRAFT)
-    tree = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    entries = {
-        url.find("s:loc", SITEMAP_NS).text: getattr(
-            url.find("s:lastmod", SITEMAP_NS), "text", None
-        )
-        for url in tree.findall("s:url", SITEMAP_NS)
-    }
+    entries = sitemap_entries(client)
     assert entries[f"http://testserver/q/{live.slug}/"] == "2026-04-04"
     assert f"http://testserver/q/{draft.slug}/" not in entries
+    assert "http://testserver/" in entries
+    assert "http://testserver/topics/" in entries
+    assert "http://testserver/types/" in entries
     assert "http://testserver/topics/daily-life/" in entries
     assert "http://testserver/types/what-causes/" in entries
+    assert "http://testserver/topics/daily-life/what-causes/" in entries
+
+
+def test_sitemap_sections_page_every_answer_exactly_once(
+    client, make_article, settings
+):
+    settings.SITEMAP_SECTION_SIZE = 3
+    answers = [make_article() for _ in range(8)]
+    answers[4].unpublish()
+    index = client.get("/sitemap.xml").content.decode()
+    # 8 answers in sections of 3 ids: at least 3 answer sections plus "pages".
+    assert index.count("<sitemap>") >= 4
+    for n in range(1, index.count("<sitemap>")):
+        section = client.get(f"/sitemaps/answers-{n}.xml").content.decode()
+        assert section.count("<url>") <= 3
+    entries = sitemap_entries(client)
+    listed = [url for url in entries if "/q/" in url]
+    expected = [a for i, a in enumerate(answers) if i != 4]
+    assert sorted(listed) == sorted(f"http://testserver/q/{a.slug}/" for a in expected)
+    for name in ("answers-0", "answers-x", "other-1"):
+        assert client.get(f"/sitemaps/{name}.xml").status_code == 404
 
 
 def test_robots_txt_keeps_crawlers_out_of_admin_and_search(client, db):
@@ -37,7 +71,7 @@ def test_robots_txt_keeps_crawlers_out_of_admin_and_search(client, db):
     text = response.content.decode()
     assert "Disallow: /admin/" in text
     assert "Disallow: /search/" in text
-    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text  # the index
 
 
 def test_latest_feed_has_the_twenty_newest_answers(client, make_article):

@@ -36,6 +36,16 @@ class TaxonomyQuerySet(models.QuerySet):
         """Only entries with at least one published answer, with counts."""
         return self.with_counts(**article_lookups).filter(answer_count__gt=0)
 
+    def browsable(self):
+        """Entries with published answers, by the stored count (no aggregate).
+
+        `published_count` is kept current by articles (articles.rankings), so
+        pages read it instead of counting every answer on each request.
+        """
+        return self.filter(published_count__gt=0).annotate(
+            answer_count=models.F("published_count")
+        )
+
 
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -44,6 +54,7 @@ class Topic(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Lower numbers are listed first.")
     )
+    published_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = TaxonomyQuerySet.as_manager()
 
@@ -95,6 +106,7 @@ class QuestionType(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Lower numbers are listed first.")
     )
+    published_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = QuestionTypeQuerySet.as_manager()
 
@@ -113,3 +125,24 @@ class QuestionType(models.Model):
 
     def get_absolute_url(self):
         return reverse("topics:type", args=[self.slug])
+
+
+class TopicTypeCount(models.Model):
+    """Published answers of one type within one topic, stored for the browse
+    chips and the paginators of topic × type pages."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    question_type = models.ForeignKey(
+        QuestionType, on_delete=models.CASCADE, related_name="+"
+    )
+    published_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "question_type"], name="one_count_per_topic_type"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic_id} × {self.question_type_id}: {self.published_count}"

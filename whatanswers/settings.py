@@ -77,6 +77,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304s for the ETags below, then anonymous pages from the cache (before
+    # sessions, CSRF and auth, which a cached page never needs), then gzip,
+    # so that the cache keeps the compressed body.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "articles.caching.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,6 +187,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TRENDING_HALF_LIFE_HOURS = env_int("TRENDING_HALF_LIFE_HOURS", 48)
 TRENDING_WINDOW_DAYS = env_int("TRENDING_WINDOW_DAYS", 14)
 TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 5 * 60)
+
+# Whole pages for anonymous visitors, kept fresh by versioned keys.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10 * 60)
+PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
+PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 5 * 60)
+# Background upkeep (manage.py run_scheduler enqueues it; db_worker runs it).
+VIEW_FLUSH_SECONDS = env_int("VIEW_FLUSH_SECONDS", 10)
+RANKINGS_REFRESH_SECONDS = env_int("RANKINGS_REFRESH_SECONDS", 60)
+RELATED_REFRESH_BATCH = env_int("RELATED_REFRESH_BATCH", 500)
+RELATED_MAX_AGE_SECONDS = env_int("RELATED_MAX_AGE_SECONDS", 24 * 3600)
+# Sitemap section pages list at most this many answers each.
+SITEMAP_SECTION_SIZE = env_int("SITEMAP_SECTION_SIZE", 10_000)
 
 # Suggestions: spam and abuse limits.
 SUGGEST_RATE_LIMIT = env_int("SUGGEST_RATE_LIMIT", 5)  # per client per window

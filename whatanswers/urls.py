@@ -1,27 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from articles.caching import public_page
 from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
 from articles.feeds import LatestAnswersFeed, TopicFeed
-from articles.sitemaps import ArticleSitemap
-from topics.sitemaps import QuestionTypeSitemap, TopicSitemap
+from articles.sitemaps import sitemap_index, sitemap_section
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 
-sitemaps = {
-    "answers": ArticleSitemap,
-    "topics": TopicSitemap,
-    "types": QuestionTypeSitemap,
-}
 
-
+@public_page(lambda request: [])
 def robots_txt(request):
     return render(
         request,
@@ -33,10 +27,19 @@ def robots_txt(request):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemaps/<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots"),
-    path("feeds/latest/", LatestAnswersFeed(), name="feed_latest"),
-    path("feeds/topics/<slug:slug>/", TopicFeed(), name="feed_topic"),
+    path(
+        "feeds/latest/",
+        public_page(lambda request: ["latest"])(LatestAnswersFeed()),
+        name="feed_latest",
+    ),
+    path(
+        "feeds/topics/<slug:slug>/",
+        public_page(lambda request, slug: ["latest", "site"])(TopicFeed()),
+        name="feed_topic",
+    ),
     # The names are markdownx's own, so its widget finds the staff-only views.
     path(
         "markdownx/markdownify/",

@@ -1,0 +1,172 @@
+"""Whole public pages in the Django cache, made fresh by versioned keys.
+
+Every cached page lists what it shows as dependencies ("answer:12",
+"topic:3", "trending", ...), each with the version token it had when the
+page was rendered. A change bumps the tokens of what it touches
+(articles.invalidation); a cached page whose tokens no longer all match is
+rendered again. Nothing is ever cleared wholesale, and a hit costs two cache
+reads and no SQL.
+
+Only anonymous GETs without a session are served from or stored in the cache;
+logged-in staff always get fresh pages.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+PAGE_PREFIX = "page:v1:"
+VERSION_PREFIX = "ver:"
+# Headers a cached page is replayed with; the outer middleware adds the rest.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Encoding")
+
+
+def new_token():
+    return uuid.uuid4().hex[:16]
+
+
+def bump(*names):
+    """Give each dependency a new version: pages showing it are now stale."""
+    if names:
+        cache.set_many({VERSION_PREFIX + n: new_token() for n in names}, None)
+
+
+def versions(names):
+    """{name: current token}. A token that the cache lost is created anew, so
+    a page stored before the loss can never look fresh."""
+    keys = [VERSION_PREFIX + n for n in names]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, new_token(), None)
+        found.update(cache.get_many(missing))
+    return {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
+
+
+def depends_on(response, *names, counts_view_of=None):
+    """Mark `response` as a public page that shows `names`.
+
+    `counts_view_of` is the answer id whose views a cached copy still counts.
+    """
+    response.page_dependencies = names
+    response.page_counts_view_of = counts_view_of
+    return response
+
+
+def public_page(get_names):
+    """Decorate a view whose dependencies come from `get_names(request, **kw)`."""
+
+    def decorator(view):
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                depends_on(response, *get_names(request, **kwargs))
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous visitors' public pages.
+
+    It sits outside the session, CSRF and auth middleware, so a hit never
+    touches them, and outside GZip, so the compressed body is what is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            response = self.get_response(request)
+            if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+                patch_cache_control(response, private=True)
+            return response
+        key = self._key(request)
+        hit = self._fresh_hit(key)
+        if hit is not None:
+            return self._replay(request, hit)
+        response = self.get_response(request)
+        self._store(request, key, response)
+        return response
+
+    @staticmethod
+    def _cacheable_request(request):
+        return (
+            request.method == "GET"
+            and settings.PAGE_CACHE_SECONDS > 0
+            and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        )
+
+    @staticmethod
+    def _key(request):
+        gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+        raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+        return f"{PAGE_PREFIX}{digest}:{int(gzip)}"
+
+    @staticmethod
+    def _fresh_hit(key):
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        if versions(entry["deps"]) != entry["deps"]:
+            return None
+        return entry
+
+    @staticmethod
+    def _replay(request, entry):
+        response = HttpResponse(entry["content"], status=200)
+        for name, value in entry["headers"].items():
+            response[name] = value
+        if entry["counts"] is not None:
+            from .trending import count_view  # trending imports this module
+
+            count_view(request, entry["counts"])
+        return response
+
+    def _store(self, request, key, response):
+        names = getattr(response, "page_dependencies", None)
+        if (
+            names is None
+            or response.status_code != 200
+            or response.streaming
+            or response.cookies  # a CSRF token or session was handed out
+        ):
+            if response.cookies:
+                patch_cache_control(response, private=True)
+            return
+        mark_public(response)
+        headers = {
+            name: response[name]
+            for name in (*KEPT_HEADERS, "Cache-Control", "ETag", "Last-Modified")
+            if response.has_header(name)
+        }
+        entry = {
+            "deps": versions(names),
+            "content": response.content,
+            "headers": headers,
+            "counts": getattr(response, "page_counts_view_of", None),
+        }
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+
+
+def mark_public(response):
+    """Cache-Control and an ETag that browsers and CDNs can use."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_BROWSER_MAX_AGE,
+        s_maxage=settings.PAGE_SHARED_MAX_AGE,
+    )
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if not response.has_header("ETag"):
+        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        response["ETag"] = f'"{digest}"'

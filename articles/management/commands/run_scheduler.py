@@ -1,0 +1,35 @@
+"""Enqueue the periodic tasks, the way cron would, for `db_worker` to run."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from articles.tasks import flush_views, refresh_rankings, refresh_trending
+
+
+class Command(BaseCommand):
+    help = "Enqueue the periodic background tasks (view flushes, rankings)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--once", action="store_true", help="Enqueue each task once and exit."
+        )
+
+    def handle(self, *args, once, **options):
+        schedule = [
+            (flush_views, settings.VIEW_FLUSH_SECONDS),
+            (refresh_trending, settings.TRENDING_CACHE_SECONDS),
+            (refresh_rankings, settings.RANKINGS_REFRESH_SECONDS),
+        ]
+        due = dict.fromkeys(range(len(schedule)), 0.0)
+        self.stdout.write("Scheduler: enqueuing periodic tasks (Ctrl-C stops it).")
+        while True:
+            now = time.monotonic()
+            for i, (task, every) in enumerate(schedule):
+                if now >= due[i]:
+                    task.enqueue()
+                    due[i] = now + every
+            if once:
+                return
+            time.sleep(1)

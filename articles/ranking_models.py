@@ -1,0 +1,76 @@
+"""Stored results of whole-corpus work, which pages read by key.
+
+Background tasks (articles.tasks) compute these; articles.rankings reads them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Ranking(models.Model):
+    """A named ranking, such as the trending list, stored as JSON."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("stored ranking")
+        verbose_name_plural = _("stored rankings")
+
+    def __str__(self):
+        return self.key
+
+
+class TagFrequency(models.Model):
+    """How many published answers carry a tag: the rarity weights' input."""
+
+    tag = models.OneToOneField(
+        "taggit.Tag", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tag frequency")
+        verbose_name_plural = _("tag frequencies")
+
+    def __str__(self):
+        return f"{self.tag_id}: {self.answers}"
+
+
+class RelatedAnswers(models.Model):
+    """An answer's related candidates, best first, per related section.
+
+    Pages drop candidates that are no longer published; new answers join
+    others' lists when the scheduled task ranks those again.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    candidates = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("related answers")
+        verbose_name_plural = _("related answers")
+
+    def __str__(self):
+        return f"related to {self.article_id}"
+
+
+class ViewFlush(models.Model):
+    """How far the buffered page views have been written to ArticleView.
+
+    One row. It is updated in the same transaction as the counts it covers,
+    so a flush that fails or runs twice never loses or doubles a view.
+    """
+
+    flushed_through = models.BigIntegerField(default=0)
+    gap_slot = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self):
+        return f"views flushed through slot {self.flushed_through}"
