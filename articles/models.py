@@ -12,7 +12,7 @@ from modelsearch import index
 from modelsearch.queryset import SearchableQuerySetMixin
 from taggit.managers import TaggableManager
 
-from topics.models import QuestionType, Topic
+from topics.models import QuestionType, Topic, normalise_question
 
 from .markdown import render_markdown
 from .signals import article_published
@@ -50,6 +50,11 @@ class Article(index.Indexed, models.Model):
 
     question = models.CharField(
         _("question"), max_length=200, help_text=_("The page title, as a question.")
+    )
+    # The question as normalise_question() gives it, to find "already
+    # answered?" matches by key.
+    normalised_question = models.CharField(
+        max_length=200, blank=True, editable=False, db_index=True
     )
     slug = models.SlugField(
         _("slug"),
@@ -190,6 +195,9 @@ class Article(index.Indexed, models.Model):
             raise ValidationError(NO_MATCHING_TYPE)
         if not self.slug:
             self.slug = unique_slug(self.question, exclude_pk=self.pk)
+        self.normalised_question = normalise_question(self.question)[:200]
+        if kwargs.get("update_fields") is not None:
+            kwargs = _with_update_field(kwargs, "normalised_question")
         with transaction.atomic():
             went_live = self._take_live_slug()
             if went_live:

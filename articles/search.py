@@ -10,11 +10,13 @@ import threading
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from modelsearch import index
+from modelsearch.backends import get_search_backend
+from modelsearch.models import IndexEntry
 from taggit.models import TaggedItem
 
 from topics.models import normalise_question
@@ -102,3 +104,69 @@ def _tags_changed(sender, instance, raw=False, **kwargs):
     article_type = ContentType.objects.get_for_model(Article)
     if not raw and instance.content_type_id == article_type.id:
         reindex_on_commit(instance.object_id)
+
+
+def bulk_index(article_ids):
+    """Index many answers at once (generate_answers, rebuilds).
+
+    On PostgreSQL one INSERT ... SELECT builds every entry's vectors in the
+    database, as modelsearch's indexer would build them one object at a time
+    (the same fields, the same weights); elsewhere modelsearch's own bulk
+    `add_items` does it.
+    """
+    if connection.vendor != "postgresql":
+        backend = get_search_backend()
+        objects = list(Article.get_indexed_objects().filter(pk__in=article_ids))
+        backend.get_index_for_model(Article).add_items(Article, objects)
+        return
+    from modelsearch.backends.database.postgres.weights import get_weight
+
+    weight = {
+        name: get_weight(field.boost)
+        for name, field in (
+            ("question", Article.search_fields[0]),
+            ("summary", Article.search_fields[1]),
+            ("facts", Article.search_fields[2].fields[0]),
+            ("tags", Article.search_fields[3].fields[0]),
+            ("body", Article.search_fields[4]),
+        )
+    }
+    vector = " || ".join(
+        f"setweight(to_tsvector(COALESCE({column}, '')), '{weight[name]}')"
+        for name, column in (
+            ("question", "a.question"),
+            ("summary", "a.summary"),
+            ("facts", "f.facts"),
+            ("tags", "t.tags"),
+            ("body", "a.body"),
+        )
+    )
+    content_type = ContentType.objects.get_for_model(Article).pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {IndexEntry._meta.db_table}
+                (content_type_id, object_id, title, autocomplete, body,
+                 title_norm, title_text, body_text)
+            SELECT %(ct)s, a.id::text, to_tsvector(''), to_tsvector(''),
+                   {vector}, 1.0, '',
+                   concat_ws(' ', a.question, NULLIF(a.summary, ''), f.facts,
+                             t.tags, a.body)
+            FROM articles_article a
+            LEFT JOIN LATERAL (
+                SELECT string_agg(k.text, ' ' ORDER BY k.position, k.id) AS facts
+                FROM articles_keyfact k WHERE k.article_id = a.id
+            ) f ON true
+            LEFT JOIN LATERAL (
+                SELECT string_agg(g.name, ' ' ORDER BY i.id) AS tags
+                FROM taggit_taggeditem i JOIN taggit_tag g ON g.id = i.tag_id
+                WHERE i.content_type_id = %(ct)s AND i.object_id = a.id
+            ) t ON true
+            WHERE a.id = ANY(%(ids)s)
+            ON CONFLICT (content_type_id, object_id) DO UPDATE SET
+                title = EXCLUDED.title, autocomplete = EXCLUDED.autocomplete,
+                body = EXCLUDED.body, title_norm = 1.0,
+                title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text
+            """,
+            {"ct": content_type, "ids": list(article_ids)},
+        )

@@ -1,15 +1,16 @@
 """Published answers that look like a piece of text, best match first.
 
-A small keyword matcher that works the same on SQLite and PostgreSQL. It is
-what the suggest flow uses to say "Already answered?" and what the outline
-generator uses to pick a topic.
+A keyword matcher over the search index (PostgreSQL full-text search or
+SQLite FTS5). It is what the suggest flow uses to say "Already answered?" and
+what the outline generator uses to pick a topic.
 """
 
 import re
-from functools import reduce
-from operator import or_
 
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models.expressions import RawSQL
+from modelsearch.models import IndexEntry
 
 from topics.models import normalise_question
 
@@ -44,24 +45,18 @@ def keywords(text):
 def similar_articles(text, limit=5):
     """Up to `limit` published answers sharing words with `text`.
 
-    Words in the question count double those in the summary; ties go to the
+    The search index finds the candidates (answers holding every word first,
+    then any word), so the cost does not grow with the site; words in the
+    question then count double those in the summary, and ties go to the
     newer answer.
     """
     words = keywords(text)
     if not words:
         return []
-    # Words match at the start of a word: "rain" finds "rainbow", not "brain".
-    matches = reduce(
-        or_,
-        (
-            Q(question__istartswith=w)
-            | Q(question__icontains=f" {w}")
-            | Q(summary__istartswith=w)
-            | Q(summary__icontains=f" {w}")
-            for w in words
-        ),
+    candidates = list(
+        Article.objects.for_listing().filter(pk__in=candidate_ids(words, CANDIDATES))
     )
-    candidates = list(Article.objects.for_listing().filter(matches)[:CANDIDATES])
+    # Words match at the start of a word: "rain" finds "rainbow", not "brain".
     patterns = [re.compile(rf"\b{re.escape(w)}", re.IGNORECASE) for w in words]
 
     def score(article):
@@ -70,5 +65,50 @@ def similar_articles(text, limit=5):
             for p in patterns
         )
 
+    candidates = [a for a in candidates if score(a)]
     # sorted() is stable, so equal scores keep the newest-first order.
     return sorted(candidates, key=score, reverse=True)[:limit]
+
+
+def candidate_ids(words, limit):
+    """A subquery of the ids of indexed answers matching the words as
+    prefixes: up to `limit` holding every word, and up to `limit` holding
+    any. Each half reads at most `limit` index entries."""
+    words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in words]
+    words = [w for w in words if w]
+    if not words:
+        return []
+    content_type = ContentType.objects.get_for_model(Article).pk
+    if connection.vendor == "postgresql":
+        return RawSQL(*_postgres_query(words, content_type, limit))
+    return RawSQL(*_sqlite_query(words, content_type, limit))
+
+
+def _postgres_query(words, content_type, limit):
+    # Prefix matches in the question and summary only (weights A and B).
+    terms = [f"{w}:*AB" for w in words]
+    table = IndexEntry._meta.db_table
+    part = (
+        f"(SELECT object_id::bigint FROM {table} WHERE content_type_id = %s "
+        f"AND body @@ to_tsquery(%s) LIMIT %s)"
+    )
+    sql = f"{part} UNION ALL {part}"
+    return sql, [
+        content_type, " & ".join(terms), limit,
+        content_type, " | ".join(terms), limit,
+    ]  # fmt: skip
+
+
+def _sqlite_query(words, content_type, limit):
+    terms = [f'"{w}"*' for w in words]
+    table = IndexEntry._meta.db_table
+    part = (
+        f"SELECT * FROM (SELECT CAST(e.object_id AS INTEGER) FROM {table}_fts f "
+        f"JOIN {table} e ON e.id = f.rowid WHERE {table}_fts MATCH %s "
+        f"AND e.content_type_id = %s LIMIT %s)"
+    )
+    sql = f"{part} UNION ALL {part}"
+    return sql, [
+        " AND ".join(terms), content_type, limit,
+        " OR ".join(terms), content_type, limit,
+    ]  # fmt: skip

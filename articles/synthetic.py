@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from topics.models import QuestionType, Topic
+from topics.models import QuestionType, Topic, normalise_question
 
 from .models import Article, ArticleView, KeyFact, Source
 
@@ -366,6 +366,7 @@ class Corpus:
         published = self.now - datetime.timedelta(minutes=5 + i * 7 + rng.randint(0, 5))
         article = Article(
             question=question[:200],
+            normalised_question=normalise_question(question)[:200],
             slug=f"{slugify(question)[:180]}",
             topic=topic,
             question_type=qtype,
@@ -394,14 +395,22 @@ class Corpus:
         return " ".join(words).capitalize() + "."
 
     def _body(self, rng):
-        target = rng.randint(400, 900)
-        parts, written, section = [], 0, 1
-        while written < target:
-            parts.append(f"## {section}. {self._sentence(rng, 2, 5).rstrip('.')}")
+        """Numbered sections of paragraphs, exactly 400–900 words in all."""
+        remaining = rng.randint(400, 900)
+        parts, section = [], 1
+        while remaining > 0:
+            heading = f"## {section}. {self._sentence(rng, 2, 5).rstrip('.')}"
+            parts.append(heading)
+            remaining -= len(heading.split())
             for _ in range(rng.randint(2, 4)):
-                sentences = [self._sentence(rng, 10, 22) for _ in range(4)]
-                parts.append(" ".join(sentences))
-                written += sum(len(s.split()) for s in sentences)
+                words = []
+                for _ in range(4):
+                    words += self._sentence(rng, 10, 22).split()
+                words = words[: max(remaining, 0)]
+                if not words:
+                    break
+                remaining -= len(words)
+                parts.append(" ".join(words).rstrip(".") + ".")
             section += 1
         return "\n\n".join(parts)
 

@@ -80,14 +80,14 @@ class SuggestionQuerySet(models.QuerySet):
 
 def published_answer_for(normalised):
     """The published article whose question normalises to `normalised`."""
-    words = normalised.split()
-    if not words:
+    if not normalised:
         return None
-    longest = max(words, key=len)
-    for article in Article.objects.published().filter(question__icontains=longest):
-        if normalise_question(article.question) == normalised:
-            return article
-    return None
+    return (
+        Article.objects.published()
+        .filter(normalised_question=normalised[:200])
+        .order_by("-published_at")
+        .first()
+    )
 
 
 class Suggestion(models.Model):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, KeyFact, Source
+from articles.search import bulk_index
 from topics.models import QuestionType, Topic
 
 _counter = itertools.count(1)
@@ -61,7 +62,7 @@ def question_type(make_type):
 def make_article(db, topic, question_type):
     """A published answer by default; pass status/published_at to change that."""
 
-    def make(question=None, key_facts=(), sources=(), tags=(), **fields):
+    def make(question=None, key_facts=(), sources=(), tags=(), index=True, **fields):
         n = next(_counter)
         fields.setdefault("topic", topic)
         fields.setdefault("question_type", question_type)
@@ -79,6 +80,10 @@ def make_article(db, topic, question_type):
             Source.objects.create(article=article, title=title, url=url, position=i)
         if tags:
             article.tags.set(list(tags))
+        # What the commit would do: tests run inside a transaction that
+        # never commits, and "already answered?" reads the search index.
+        if index:
+            bulk_index([article.pk])
         return article
 
     return make

@@ -11,10 +11,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
-from modelsearch.backends import get_search_backend
 
 from articles import caching, rankings, trending
 from articles.models import Article
+from articles.search import bulk_index
 from articles.synthetic import Corpus
 
 
@@ -54,8 +54,6 @@ class Command(BaseCommand):
         corpus = Corpus(seed)
         started = time.monotonic()
         corpus.create_taxonomy()
-        backend = get_search_backend()
-        index = backend.get_index_for_model(Article)
         progress = Progress(self.stdout, count, "answers")
         # Numbering continues after existing answers, so --force never
         # repeats a question or slug.
@@ -63,10 +61,7 @@ class Command(BaseCommand):
             size = min(batch, count - offset)
             with transaction.atomic():
                 created = corpus.create_answers(existing + offset, size)
-            indexed = Article.get_indexed_objects().filter(
-                pk__in=[a.pk for a in created]
-            )
-            index.add_items(Article, list(indexed))
+            bulk_index([a.pk for a in created])
             reset_queries()  # under DEBUG, Django keeps every (huge) statement
             progress.update(offset + size)
         progress.done()
