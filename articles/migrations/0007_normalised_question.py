@@ -7,10 +7,14 @@ from topics.models import normalise_question
 
 def fill(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    for article in Article.objects.only("pk", "question").iterator():
-        Article.objects.filter(pk=article.pk).update(
-            normalised_question=normalise_question(article.question)[:200]
-        )
+    batch = []
+    for article in Article.objects.only("pk", "question").iterator(chunk_size=2000):
+        article.normalised_question = normalise_question(article.question)[:200]
+        batch.append(article)
+        if len(batch) == 2000:
+            Article.objects.bulk_update(batch, ["normalised_question"])
+            batch = []
+    Article.objects.bulk_update(batch, ["normalised_question"])
 
 
 class Migration(migrations.Migration):
