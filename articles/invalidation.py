@@ -18,7 +18,7 @@ from taggit.models import TaggedItem
 
 from topics.models import QuestionType, Topic
 
-from . import caching, rankings
+from . import caching, rankings, trending
 from .models import Article, KeyFact, Source
 from .trending import CACHE_KEY as TRENDING_CACHE_KEY
 
@@ -41,6 +41,9 @@ def answer_changed(article, before=None, ranking_changed=True):
     moved = any(before.get(f, object()) != getattr(article, f) for f in visibility)
     if moved and rankings.refresh_counts(topic_ids=topics, type_ids=types):
         names.append("site")
+    if moved or before.get("exclude_from_trending") != article.exclude_from_trending:
+        trending.store_newest()
+        names.append("trending")
     bump_now_and_on_commit(*names)
     if ranking_changed:
         rankings.forget_related(article.pk)

@@ -220,7 +220,13 @@ class Article(index.Indexed, models.Model):
         it moved (articles.invalidation)."""
         self._as_loaded = {
             name: self.__dict__[name]
-            for name in ("status", "published_at", "topic_id", "question_type_id")
+            for name in (
+                "status",
+                "published_at",
+                "topic_id",
+                "question_type_id",
+                "exclude_from_trending",
+            )
             if name in self.__dict__
         }
 

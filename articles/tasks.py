@@ -36,6 +36,7 @@ def refresh_related_for(article_id):
 @task()
 def refresh_rankings():
     """The scheduled pass: counts, tag frequencies and a slice of related."""
+    trending.store_newest()
     if rankings.refresh_counts():
         # Scheduled answers went live (or left) without a save.
         caching.bump("site", "latest", "trending")

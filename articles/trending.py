@@ -13,7 +13,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, F, FloatField, Q, Sum, Value, When
+from django.db.models import Case, F, FloatField, Sum, Value, When
 from django.utils import timezone
 
 from . import caching, viewcounts
@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 CACHE_KEY = "articles:trending:v2"
 RANKING_KEY = "trending"
+NEWEST_KEY = "articles:newest:v1"
+NEWEST_RANKING_KEY = "newest"
 TOP = 50  # scores kept: enough to rank related sections, cheap to use
 
 # Crawlers, link previewers and scripts: their visits are not readers.
@@ -131,7 +133,7 @@ def trending_scores():
     """
     stored = cache.get(CACHE_KEY)
     if stored is None:
-        row = Ranking.objects.filter(key=RANKING_KEY).first()
+        row = _load_rankings().get(RANKING_KEY)
         if row is None:
             return store_scores(compute_scores())
         stored = {"scores": row.value, "at": row.computed_at.timestamp()}
@@ -158,30 +160,72 @@ def store_scores(scores, now=None):
     now = now or timezone.now()
     scores = [[pk, score] for pk, score in scores]
     previous = cache.get(CACHE_KEY)
-    Ranking.objects.update_or_create(
-        key=RANKING_KEY, defaults={"value": scores, "computed_at": now}
-    )
+    _store(RANKING_KEY, scores, now)
     cache.set(CACHE_KEY, {"scores": scores, "at": now.timestamp()}, None)
     if previous is None or [p for p, _ in previous["scores"]] != [p for p, _ in scores]:
         caching.bump("trending")
     return [tuple(pair) for pair in scores]
 
 
+def newest_ids():
+    """The newest answers that may trend: they fill the list on a young site.
+
+    Stored like the scores, and refreshed whenever an answer goes live or
+    leaves (articles.invalidation) and on the schedule.
+    """
+    ids = cache.get(NEWEST_KEY)
+    if ids is None:
+        row = _load_rankings().get(NEWEST_RANKING_KEY)
+        ids = row.value if row is not None else store_newest()
+        cache.set(NEWEST_KEY, ids, None)
+    return ids
+
+
+def _store(key, value, now):
+    Ranking.objects.bulk_create(
+        [Ranking(key=key, value=value, computed_at=now)],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["value", "computed_at"],
+    )
+
+
+def _load_rankings():
+    """Both stored lists in one query, for a cache that lost them; the one
+    read second then comes from the cache."""
+    rows = Ranking.objects.filter(key__in=[RANKING_KEY, NEWEST_RANKING_KEY])
+    rows = {row.key: row for row in rows}
+    if NEWEST_RANKING_KEY in rows:
+        cache.add(NEWEST_KEY, rows[NEWEST_RANKING_KEY].value, None)
+    return rows
+
+
+def store_newest():
+    ids = list(
+        Article.objects.for_listing()
+        .filter(exclude_from_trending=False)
+        .values_list("pk", flat=True)[:TOP]
+    )
+    _store(NEWEST_RANKING_KEY, ids, timezone.now())
+    cache.set(NEWEST_KEY, ids, None)
+    return ids
+
+
 def trending(limit=5, exclude=()):
-    """The top `limit` answers by trending score, in one query.
+    """The top `limit` answers by trending score, in one query by key.
 
     Until enough answers have views (a new site), the newest answers fill the
-    remaining places; flagged and unpublished answers never appear. The query
-    reads the stored ids and at most `limit` newest answers by index.
+    remaining places; flagged and unpublished answers never appear.
     """
     exclude = set(exclude)
-    # A few spare ids cover answers unpublished since the scores were stored.
+    # A few spare ids cover answers unpublished since the lists were stored.
     wanted = [pk for pk, _score in trending_scores() if pk not in exclude]
     wanted = wanted[: limit + 10]
-    listed = Article.objects.for_listing().filter(exclude_from_trending=False)
-    newest = listed.exclude(pk__in=exclude).values("pk")[:limit]
+    newest = [pk for pk in newest_ids() if pk not in exclude][: limit + 10]
     found = list(
-        listed.filter(Q(pk__in=wanted) | Q(pk__in=newest)).exclude(pk__in=exclude)
+        Article.objects.for_listing().filter(
+            exclude_from_trending=False, pk__in={*wanted, *newest}
+        )
     )
     rank = {pk: i for i, pk in enumerate(wanted)}
     # Trending first, in score order; then the newest (for_listing's order).

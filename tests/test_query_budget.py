@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import rankings, trending
+from articles.tasks import refresh_rankings, refresh_trending
 from articles.models import Article, ArticleView, KeyFact, RelatedAnswers, Source
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,9 @@ LISTING_BUDGET = 6
 
 
 def upkeep():
-    """What the scheduled background tasks store, as the worker would."""
-    rankings.refresh_counts()
-    rankings.refresh_tag_frequencies()
-    trending.store_scores(trending.compute_scores())
-    rankings.refresh_stale_related(batch=1000)
+    """What the scheduled background tasks store, run as the worker would."""
+    refresh_rankings.call()
+    refresh_trending.call()
 
 
 @pytest.fixture

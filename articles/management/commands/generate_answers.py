@@ -10,7 +10,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 
 from articles import caching, rankings, trending
 from articles.models import Article
@@ -69,10 +69,15 @@ class Command(BaseCommand):
             progress = Progress(self.stdout, views, "view rows")
             corpus.create_views(views, days, progress.update)
             progress.done()
+        if connection.vendor == "postgresql":
+            self.stdout.write("Updating the planner's statistics (ANALYZE)…")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write("Storing counts, tag frequencies and trending…")
         rankings.refresh_counts()
         rankings.refresh_tag_frequencies()
         trending.store_scores(trending.compute_scores())
+        trending.store_newest()
         caching.bump("site", "latest", "trending")
         elapsed = time.monotonic() - started
         self.stdout.write(
