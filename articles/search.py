@@ -23,6 +23,7 @@ from topics.models import normalise_question
 
 from .counters import increment
 from .models import Article, KeyFact, SearchRecord
+from .search_postgres import BoundedSearch
 
 MAX_QUERY_LENGTH = 200
 
@@ -31,12 +32,16 @@ def search_articles(query):
     """Published answers matching `query`, best first (a lazy, sliceable result).
 
     Only the words are searched: quotes, brackets and upper-case AND/OR/NOT
-    would otherwise reach SQLite FTS5 as query syntax.
+    would otherwise reach SQLite FTS5 as query syntax. On PostgreSQL the
+    ranking reads a bounded candidate set (articles.search_postgres).
     """
+    words = normalise_question(query)
+    if connection.vendor == "postgresql":
+        return BoundedSearch(words.split())
     return (
         Article.objects.published()
         .select_related("topic", "question_type")
-        .search(normalise_question(query))
+        .search(words)
     )
 
 

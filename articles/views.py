@@ -9,6 +9,7 @@ from .models import Article, SlugRedirect
 from .rankings import related_candidates
 from .related import SECTION_SIZE, related_sections
 from .search import MAX_QUERY_LENGTH, record_search, search_articles
+from .search_postgres import MAX_RESULTS
 from .structured_data import article_json_ld
 from .trending import count_view, trending
 
@@ -98,5 +99,11 @@ def search(request):
         page = paginator.get_page(request.GET.get("page"))
         if request.GET.get("page", "1") == "1":  # paging on is not a new search
             record_search(query, paginator.count)
-        context.update(page_obj=page, paginator=paginator, results=page.object_list)
+        context.update(
+            page_obj=page,
+            paginator=paginator,
+            results=page.object_list,
+            # Large result sets are bounded (articles.search_postgres).
+            capped=paginator.count >= MAX_RESULTS,
+        )
     return render(request, "articles/search.html", context)
