@@ -20,13 +20,22 @@ run: install migrate demo
 test: install lint check
 	$(PY) -m pytest
 
-# Page timings on a throwaway SQLite database (never the development one).
+# The site under gunicorn beside a bare Django view, loaded with wrk. Without
+# DATABASE_URL it uses a throwaway SQLite database with the demo answers;
+# `make bench SCALE=100000 DATABASE_URL=postgres://.../wa_bench` generates (once)
+# and measures a large site. Redis is used as the cache when it is running.
+SCALE ?= 0
 bench: install
-	@db=$$(mktemp -d)/bench.sqlite3; \
-	export DATABASE_URL=sqlite:///$$db DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=testserver \
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } \
+	  || { echo "error: make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; }
+	@tmp=$$(mktemp -d); \
+	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver \
 	  DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789abcdefghij DJANGO_SECURE_SSL_REDIRECT=0; \
-	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py bench; \
-	status=$$?; rm -rf "$$(dirname $$db)"; exit $$status
+	[ -n "$$DATABASE_URL" ] || export DATABASE_URL=sqlite:///$$tmp/bench.sqlite3; \
+	if [ -z "$$REDIS_URL" ] && $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1)' 2>/dev/null; \
+	  then export REDIS_URL=redis://127.0.0.1:6379/9; fi; \
+	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py bench --scale $(SCALE); \
+	status=$$?; rm -rf "$$tmp"; exit $$status
 
 install: $(VENV)/.installed
 

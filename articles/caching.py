@@ -112,14 +112,33 @@ class PageCacheMiddleware:
         digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
         return f"{PAGE_PREFIX}{digest}:{int(gzip)}"
 
-    @staticmethod
-    def _fresh_hit(key):
-        entry = cache.get(key)
-        if entry is None:
-            return None
-        if versions(entry["deps"]) != entry["deps"]:
-            return None
-        return entry
+    # Which dependencies each cached page had, as this process last saw it,
+    # so that a hit reads the page and its version tokens in one round trip.
+    _known_deps = {}
+
+    def _fresh_hit(self, key):
+        names = self._known_deps.get(key)
+        if names is None:
+            entry = cache.get(key)
+            if entry is None:
+                return None
+            names = self._remember(key, entry["deps"])
+            current = versions(names)
+        else:
+            found = cache.get_many([key, *(VERSION_PREFIX + n for n in names)])
+            entry = found.pop(key, None)
+            if entry is None:
+                return None
+            if set(entry["deps"]) != set(names):
+                return None  # rendered again since with other dependencies
+            current = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
+        return entry if current == entry["deps"] else None
+
+    def _remember(self, key, deps):
+        if len(self._known_deps) > 100_000:
+            self._known_deps.clear()  # a crude bound; it refills as pages hit
+        names = self._known_deps[key] = tuple(deps)
+        return names
 
     @staticmethod
     def _replay(request, entry):
@@ -149,6 +168,7 @@ class PageCacheMiddleware:
             for name in (*KEPT_HEADERS, "Cache-Control", "ETag", "Last-Modified")
             if response.has_header(name)
         }
+        self._remember(key, names)
         entry = {
             "deps": versions(names),
             "content": response.content,

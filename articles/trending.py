@@ -162,7 +162,10 @@ def store_scores(scores, now=None):
     previous = cache.get(CACHE_KEY)
     _store(RANKING_KEY, scores, now)
     cache.set(CACHE_KEY, {"scores": scores, "at": now.timestamp()}, None)
-    if previous is None or [p for p, _ in previous["scores"]] != [p for p, _ in scores]:
+    # A cache that lost the list also lost the pages built on it.
+    if previous is not None and [p for p, _ in previous["scores"]] != [
+        p for p, _ in scores
+    ]:
         caching.bump("trending")
     return [tuple(pair) for pair in scores]
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from topics.models import QuestionType, Topic
 
-from .caching import depends_on
+from .caching import depends_on, versions
 from .models import Article, SlugRedirect
 from .rankings import related_candidates
 from .related import SECTION_SIZE, related_sections
@@ -31,6 +31,7 @@ def home(request):
         {
             "trending": trending(SECTION_SIZE),
             "latest": Article.objects.for_listing()[:10],
+            "tokens": versions(["site"]),
             **browse_context(),
         },
     )
@@ -47,14 +48,26 @@ def article_detail(request, slug):
     )
     if article is None:
         return moved_article(slug)
-    sections = related_sections(article, related_candidates(article))
+    tokens = versions(
+        [f"topic:{article.topic_id}", f"type:{article.question_type_id}"]
+        + ["trending", "site"]
+    )
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "structured_data": article_json_ld(article, request),
-            "related_sections": sections,
+            # Called by the template only when its cached fragment is stale.
+            "related_sections": lambda: related_sections(
+                article, related_candidates(article)
+            ),
+            "tokens": {
+                "topic": tokens[f"topic:{article.topic_id}"],
+                "type": tokens[f"type:{article.question_type_id}"],
+                "trending": tokens["trending"],
+                "site": tokens["site"],
+            },
             **browse_context(),
         },
     )

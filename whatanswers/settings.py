@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "topics",
     "articles",
     "suggestions",
+    # Project-wide management commands (make bench) that span the apps.
+    "whatanswers",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +122,13 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker write concurrently: take the write lock at
+    # the start of a transaction (a deferred one can fail at once with
+    # "database is locked") and wait for it rather than fail.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # modelsearch's PostgreSQL full-text search needs contrib.postgres.
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -128,7 +137,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "whatanswers.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "whatanswers",
         }

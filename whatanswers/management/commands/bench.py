@@ -1,0 +1,328 @@
+"""`make bench`: the site under gunicorn beside a bare Django view, with wrk.
+
+Three gunicorn servers run with production settings on 127.0.0.1: the site
+with its page cache, the same site with the page cache off (every request
+renders), and a bare Django view returning a constant page of the same size
+(the framework's ceiling). wrk loads one at a time, in interleaved rounds, and
+each page's req/s, p50 and p99 are reported as ratios to the bare view.
+
+Then: the trending computation time, search p50 over 20 queries, and the
+suggest POST rate, checked against the database so that nothing is lost.
+"""
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack
+from io import StringIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from articles import trending
+from articles.models import Article
+from articles.tasks import refresh_rankings, refresh_trending
+from suggestions.forms import sign_render_time
+from suggestions.models import Suggestion
+from topics.models import QuestionType, Topic
+
+HOST = "127.0.0.1"
+PORTS = {"cached": 8311, "uncached": 8312, "bare": 8313}
+SEARCHES = 20
+POST_SCRIPT = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
+function request()
+  n = n + 1
+  local body = "question=What+causes+bench+load+" .. tid .. "+" .. n
+    .. "&email=&website=&rendered=%(rendered)s&csrfmiddlewaretoken=%(token)s"
+  return wrk.format("POST", "/suggest/", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=%(cookie)s",
+  }, body)
+end
+"""
+
+
+class Command(BaseCommand):
+    help = "Benchmark the site under gunicorn against a bare Django view (wrk)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=0, help="answers (PG)")
+        parser.add_argument("--duration", type=int, default=3, help="s per run")
+        parser.add_argument("--rounds", type=int, default=3)
+        parser.add_argument("--connections", type=int, default=8)
+
+    def handle(self, *args, scale, duration, rounds, connections, **options):
+        if not shutil.which("wrk"):
+            raise CommandError(
+                "wrk is not installed: apt-get install wrk (make bench does this "
+                "when run as root)."
+            )
+        self.duration, self.connections = duration, connections
+        self._prepare(scale)
+        with ExitStack() as servers:
+            for name in PORTS:
+                servers.enter_context(Server(name, PORTS[name]))
+            pages = self._pages()
+            self._measure_pages(pages, rounds)
+            self._measure_trending()
+            self._measure_search()
+            self._measure_suggest()
+
+    # Data ---------------------------------------------------------------
+
+    def _prepare(self, scale):
+        quiet = StringIO()
+        call_command("migrate", verbosity=0)
+        cache.clear()  # pages cached by an earlier run on another database
+        if scale:
+            if connection.vendor != "postgresql":
+                raise CommandError("--scale needs PostgreSQL: set DATABASE_URL.")
+            have = Article.objects.count()
+            if have < scale:
+                if have:
+                    raise CommandError(
+                        f"The database holds {have} answers, fewer than --scale "
+                        f"{scale}; use an empty database."
+                    )
+                self.stdout.write(f"Generating {scale:,} answers (once)…")
+                call_command(
+                    "generate_answers", scale, views=scale * 10, stdout=self.stdout
+                )
+        elif not Article.objects.exists():
+            call_command("import_articles", "demo/", stdout=quiet)
+        refresh_rankings.call()
+        refresh_trending.call()
+        total = Article.objects.published().count()
+        self.stdout.write(f"{total:,} published answers on {connection.vendor}.")
+
+    def _pages(self):
+        article = Article.objects.published().order_by("-published_at").first()
+        topic = Topic.objects.order_by("-published_count").first()
+        qtype = QuestionType.objects.order_by("-published_count").first()
+        deep = max(topic.published_count // settings.ARTICLES_PER_PAGE, 1)
+        return [
+            ("home", "/"),
+            ("article", article.get_absolute_url()),
+            ("topic", topic.get_absolute_url()),
+            ("topic deep", f"{topic.get_absolute_url()}?page={deep}"),
+            ("type", qtype.get_absolute_url()),
+            ("topic x type", f"/topics/{topic.slug}/{qtype.slug}/"),
+            ("trending", "/trending/"),
+            ("sitemap", "/sitemap.xml"),
+            ("feed", "/feeds/latest/"),
+        ]
+
+    # Pages --------------------------------------------------------------
+
+    def _measure_pages(self, pages, rounds):
+        sizes = {}
+        for _name, path in pages:
+            for kind in ("cached", "uncached"):
+                body = fetch(PORTS[kind], path)
+            sizes[path] = len(body)
+        results = {(name, kind): [] for name, _ in pages for kind in PORTS}
+        for n in range(1, rounds + 1):
+            self.stdout.write(f"Round {n} of {rounds}…")
+            for name, path in pages:
+                for kind in ("bare", "cached", "uncached"):
+                    url = f"/?size={sizes[path]}" if kind == "bare" else path
+                    results[name, kind].append(self._wrk(PORTS[kind], url))
+        self.stdout.write(
+            f"\n{'page':<13}{'bytes':>8}{'bare r/s':>10}"
+            f"{'cached':>9}{'uncached':>10}{'p50 c/u':>13}{'p99 c/u':>13}"
+        )
+        for name, path in pages:
+            bare, cached, uncached = (
+                median_run(results[name, kind])
+                for kind in ("bare", "cached", "uncached")
+            )
+            self.stdout.write(
+                f"{name:<13}{sizes[path]:>8}{bare[0]:>10.0f}"
+                f"{cached[0] / bare[0]:>8.2f}x{uncached[0] / bare[0]:>9.2f}x"
+                f"{cached[1] / bare[1]:>6.1f}/{uncached[1] / bare[1]:<6.1f}"
+                f"{cached[2] / bare[2]:>6.1f}/{uncached[2] / bare[2]:<6.1f}"
+            )
+        self.stdout.write(
+            "(r/s as a fraction of the bare view's; p50 and p99 as multiples of "
+            "its latency: cached/uncached)"
+        )
+
+    def _wrk(self, port, path, script=None, duration=None):
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{self.connections}",
+            f"-d{duration or self.duration}s",
+            "--latency",
+        ]
+        if script:
+            command += ["-s", script]
+        output = subprocess.run(
+            [*command, f"http://{HOST}:{port}{path}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        if "Non-2xx" in output or "Socket errors" in output:
+            raise CommandError(f"wrk saw errors on {path}:\n{output}")
+        return parse_wrk(output)
+
+    # The rest -----------------------------------------------------------
+
+    def _measure_trending(self):
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            trending.compute_scores()
+            times.append((time.perf_counter() - start) * 1000)
+        views = trending.ArticleView.objects.count()
+        self.stdout.write(
+            f"\nTrending computation over {views:,} view rows: "
+            f"median {statistics.median(times):.1f} ms"
+        )
+
+    def _measure_search(self):
+        words = [
+            w
+            for a in Article.objects.published().order_by("?")[:SEARCHES]
+            for w in a.question.split()[2:3]
+        ]
+        queries = [" ".join(words[i : i + 1 + i % 3]) for i in range(SEARCHES)]
+        times = []
+        for query in queries:
+            path = "/search/?q=" + urllib.request.quote(query)
+            start = time.perf_counter()
+            fetch(PORTS["uncached"], path)
+            times.append((time.perf_counter() - start) * 1000)
+        self.stdout.write(
+            f"Search over HTTP, {len(queries)} queries of 1–3 words: "
+            f"p50 {statistics.median(times):.1f} ms, max {max(times):.1f} ms"
+        )
+
+    def _measure_suggest(self):
+        Suggestion.objects.filter(
+            normalised__startswith="what causes bench load"
+        ).delete()
+        page = fetch(PORTS["cached"], "/suggest/", keep_headers=True)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+        cookie = re.search(r"csrftoken=([^;]+)", page.headers.get("Set-Cookie", ""))
+        if not (token and cookie):
+            raise CommandError("Could not read a CSRF token from /suggest/.")
+        rendered = urllib.request.quote(sign_render_time())
+        time.sleep(settings.SUGGEST_MIN_FILL_SECONDS + 0.5)  # "filled in" by now
+        script = POST_SCRIPT % {
+            "rendered": rendered,
+            "token": token.group(1).decode(),
+            "cookie": cookie.group(1),
+        }
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(script)
+        try:
+            rate, _p50, _p99, total = self._wrk(
+                PORTS["cached"], "/suggest/", script=f.name, duration=5
+            )
+        finally:
+            os.unlink(f.name)
+        stored = sum(
+            Suggestion.objects.filter(
+                normalised__startswith="what causes bench load"
+            ).values_list("request_count", flat=True)
+        )
+        verdict = "nothing lost" if stored == total else f"LOST {total - stored}"
+        self.stdout.write(
+            f"Suggest POST: {rate:.0f} POST/s; {total:,} sent, {stored:,} "
+            f"counted: {verdict}."
+        )
+
+
+class Server:
+    """One gunicorn on 127.0.0.1 with production settings."""
+
+    def __init__(self, name, port):
+        self.name, self.port = name, port
+
+    def __enter__(self):
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DATABASE_CONN_MAX_AGE": "60",
+            "SUGGEST_RATE_LIMIT": "1000000000",
+            "PAGE_CACHE_SECONDS": "0" if self.name == "uncached" else "600",
+        }
+        env.setdefault("DJANGO_SECRET_KEY", settings.SECRET_KEY)
+        app = (
+            "whatanswers.bench_bare:application"
+            if self.name == "bare"
+            else "whatanswers.wsgi:application"
+        )
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", app,
+                "--bind", f"{HOST}:{self.port}",
+                "--workers", "2", "--log-level", "warning",
+            ],
+            env=env,
+            cwd=Path(settings.BASE_DIR),
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                fetch(self.port, "/robots.txt" if self.name != "bare" else "/")
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.kill()
+        raise CommandError(f"The {self.name} server did not start on {self.port}.")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class Fetched:
+    def __init__(self, body, headers):
+        self.body, self.headers = body, headers
+
+
+def fetch(port, path, keep_headers=False):
+    with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=30) as r:
+        body = r.read()
+        return Fetched(body, r.headers) if keep_headers else body
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output):
+    """(requests/s, p50 ms, p99 ms, requests)."""
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+
+    def percentile(p):
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * UNITS[unit]
+
+    return rate, percentile(50), percentile(99), total
+
+
+def median_run(runs):
+    """The run with the median rate, so its latencies belong together."""
+    return sorted(runs)[len(runs) // 2]
