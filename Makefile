@@ -9,12 +9,14 @@ export DJANGO_DEBUG ?= 1
 
 .PHONY: run test bench install lint check migrate demo clean
 
-# The background worker (answer generation) runs next to the web server;
-# Ctrl-C, or the server stopping for any reason, stops both.
+# The background worker (answer generation, view flushes, rankings) and the
+# scheduler that queues the periodic tasks run next to the web server;
+# Ctrl-C, or the server stopping for any reason, stops all three.
 run: install migrate demo
-	@echo "Serving WhatAnswers on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@echo "Serving WhatAnswers on http://$(HOST):$(PORT)/ with a background worker and scheduler (Ctrl-C stops all)"
 	@$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install lint check

@@ -139,11 +139,21 @@ def trending_scores():
         stored = {"scores": row.value, "at": row.computed_at.timestamp()}
         cache.set(CACHE_KEY, stored, None)
     age = timezone.now().timestamp() - stored["at"]
-    if age > settings.TRENDING_CACHE_SECONDS and cache.add(
-        f"{CACHE_KEY}:refreshing", 1, settings.TRENDING_CACHE_SECONDS
-    ):
-        _enqueue_refresh()
+    if age > settings.TRENDING_CACHE_SECONDS:
+        stored = _newer_stored(stored)
     return [tuple(pair) for pair in stored["scores"]]
+
+
+def _newer_stored(stored):
+    """A stale list: take the database's if a worker stored a newer one (a
+    per-process cache never sees the worker's), else queue one refresh."""
+    row = Ranking.objects.filter(key=RANKING_KEY).first()
+    if row is not None and row.computed_at.timestamp() > stored["at"]:
+        stored = {"scores": row.value, "at": row.computed_at.timestamp()}
+        cache.set(CACHE_KEY, stored, None)
+    elif cache.add(f"{CACHE_KEY}:refreshing", 1, settings.TRENDING_CACHE_SECONDS):
+        _enqueue_refresh()
+    return stored
 
 
 def _enqueue_refresh():

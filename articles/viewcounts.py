@@ -9,8 +9,10 @@ nothing twice. Slots are deleted only after that commit.
 """
 
 import datetime
+import time
 from collections import Counter
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +32,19 @@ def buffer_view(article_id, day=None):
     day = day or timezone.localdate()
     slot = _next_slot()
     cache.set(f"{SLOT_PREFIX}{slot}", (article_id, day.isoformat()), SLOT_TIMEOUT)
+    if settings.VIEW_FLUSH_IN_PROCESS:
+        _flush_own_buffer_now_and_then()
+
+
+_last_local_flush = [time.monotonic()]
+
+
+def _flush_own_buffer_now_and_then():
+    """Without a shared cache (development without REDIS_URL) the worker
+    cannot see this process's buffer, so the process flushes it itself."""
+    if time.monotonic() - _last_local_flush[0] >= settings.VIEW_FLUSH_SECONDS:
+        _last_local_flush[0] = time.monotonic()
+        flush()
 
 
 def _next_slot():

@@ -16,6 +16,12 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def views_flushed_by_the_task_only(settings):
+    """Tests flush buffered views themselves (as the periodic task does)."""
+    settings.VIEW_FLUSH_IN_PROCESS = False
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test's database starts empty, so its cache must too: cached pages
     and version tokens would otherwise outlive the rows they describe."""

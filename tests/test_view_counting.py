@@ -188,3 +188,14 @@ def test_buffered_counts_are_exact_under_concurrency_in_redis(make_article):
         assert viewcounts.pending() == 0
         cache.clear()
     assert ArticleView.objects.get(article=article).count == 500
+
+
+def test_without_a_shared_cache_a_process_flushes_its_own_views(
+    client, make_article, settings
+):
+    settings.VIEW_FLUSH_IN_PROCESS = True
+    settings.VIEW_FLUSH_SECONDS = 0
+    article = make_article()
+    client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    assert ArticleView.objects.get(article=article).count == 2  # no task ran

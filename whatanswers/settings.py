@@ -203,6 +203,9 @@ PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 5 * 60)
 # Background upkeep (manage.py run_scheduler enqueues it; db_worker runs it).
 VIEW_FLUSH_SECONDS = env_int("VIEW_FLUSH_SECONDS", 10)
+# Without Redis each process has its own cache, which the worker cannot read:
+# then each web process flushes its own buffered views every VIEW_FLUSH_SECONDS.
+VIEW_FLUSH_IN_PROCESS = env_bool("VIEW_FLUSH_IN_PROCESS", not REDIS_URL)
 RANKINGS_REFRESH_SECONDS = env_int("RANKINGS_REFRESH_SECONDS", 60)
 RELATED_REFRESH_BATCH = env_int("RELATED_REFRESH_BATCH", 500)
 RELATED_MAX_AGE_SECONDS = env_int("RELATED_MAX_AGE_SECONDS", 24 * 3600)

@@ -1,0 +1,124 @@
+"""Stored rankings and counts: computed off the request path, read by key."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from articles import rankings, trending
+from articles.models import (
+    Article,
+    ArticleView,
+    Ranking,
+    RelatedAnswers,
+    TagFrequency,
+)
+from articles.tasks import refresh_rankings, refresh_related_for
+from topics.models import Topic, TopicTypeCount
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_stale_trending_list_is_served_while_one_refresh_is_queued(
+    make_article, settings
+):
+    settings.TRENDING_CACHE_SECONDS = 60
+    hot = make_article("What causes a hot answer?")
+    ArticleView.objects.create(article=hot, day=timezone.localdate(), count=9)
+    assert trending.trending_scores()[0][0] == hot.pk
+    stored = cache.get(trending.CACHE_KEY)
+    stored["at"] -= 3600  # an hour old, in the cache and in the database
+    cache.set(trending.CACHE_KEY, stored, None)
+    Ranking.objects.filter(key="trending").update(
+        computed_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    newer = make_article("What causes a newer hit?")
+    ArticleView.objects.create(article=newer, day=timezone.localdate(), count=99)
+    for _ in range(20):  # many readers at once
+        assert [pk for pk, _ in trending.trending_scores()] == [hot.pk]
+    queued = DBTaskResult.objects.filter(task_path__endswith="refresh_trending")
+    assert queued.count() == 1
+
+
+def test_stored_scores_are_read_back_not_recomputed(client, make_article):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    ArticleView.objects.create(article=article, day=timezone.localdate(), count=5)
+    cache.clear()  # the stored list is read back from the database
+    assert trending.trending_scores() == []  # not recomputed on the request
+
+
+def test_scheduled_answers_are_counted_once_they_go_live(make_article, topic):
+    soon = make_article(published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert Topic.objects.get(pk=topic.pk).published_count == 0
+    Article.objects.filter(pk=soon.pk).update(
+        published_at=timezone.now() - datetime.timedelta(minutes=1)
+    )  # time passes; nothing is saved
+    refresh_rankings.call()
+    assert Topic.objects.get(pk=topic.pk).published_count == 1
+    assert TopicTypeCount.objects.get(topic=topic).published_count == 1
+
+
+def test_counts_follow_publish_unpublish_and_topic_moves(
+    make_article, topic, make_topic
+):
+    other = make_topic()
+    article = make_article()
+    assert Topic.objects.get(pk=topic.pk).published_count == 1
+    article.topic = other
+    article.save()
+    assert Topic.objects.get(pk=topic.pk).published_count == 0
+    assert Topic.objects.get(pk=other.pk).published_count == 1
+    article.unpublish()
+    assert Topic.objects.get(pk=other.pk).published_count == 0
+
+
+def test_related_candidates_are_stored_and_refreshed_off_the_page(make_article):
+    first = make_article("What causes a first thing?", tags=["rare"])
+    entry = rankings.related_candidates(first)
+    assert entry["both"] == []
+    later = make_article("What causes a later thing?", tags=["rare"])
+    # Until the schedule ranks it again, the stored entry stands...
+    assert rankings.related_candidates(first)["both"] == []
+    RelatedAnswers.objects.filter(article=first).update(
+        computed_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    assert rankings.refresh_stale_related() >= 1
+    assert rankings.related_candidates(first)["both"][0] == later.pk
+
+
+def test_a_tag_change_drops_the_answers_stored_candidates(make_article):
+    article = make_article(tags=["one"])
+    rankings.related_candidates(article)
+    assert RelatedAnswers.objects.filter(article=article).exists()
+    article.tags.add("two")
+    assert not RelatedAnswers.objects.filter(article=article).exists()
+    refresh_related_for.call(article.pk)
+    assert RelatedAnswers.objects.filter(article=article).exists()
+
+
+def test_tag_frequencies_are_stored(make_article):
+    make_article(tags=["common", "rare"])
+    make_article(tags=["common"])
+    rankings.refresh_tag_frequencies()
+    stored = {f.tag.name: f.answers for f in TagFrequency.objects.select_related()}
+    assert stored == {"common": 2, "rare": 1}
+
+
+def test_a_newer_list_stored_by_the_worker_replaces_a_stale_cached_one(
+    make_article, settings
+):
+    settings.TRENDING_CACHE_SECONDS = 60
+    article = make_article()
+    assert trending.trending_scores() == []
+    stored = cache.get(trending.CACHE_KEY)
+    stored["at"] -= 3600
+    cache.set(trending.CACHE_KEY, stored, None)
+    ArticleView.objects.create(article=article, day=timezone.localdate(), count=3)
+    # The worker's process stores a new list; this process's cache is stale.
+    Ranking.objects.filter(key="trending").update(
+        value=[[article.pk, 3.0]], computed_at=timezone.now()
+    )
+    assert trending.trending_scores() == [(article.pk, 3.0)]
