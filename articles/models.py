@@ -446,5 +446,6 @@ from .ranking_models import (  # noqa: E402, F401
     Ranking,
     RelatedAnswers,
     TagFrequency,
+    TrendPoints,
     ViewFlush,
 )

@@ -74,3 +74,25 @@ class ViewFlush(models.Model):
 
     def __str__(self):
         return f"views flushed through slot {self.flushed_through}"
+
+
+class TrendPoints(models.Model):
+    """An answer's trending score, kept up to date as views are flushed.
+
+    `points` is the score scaled to a shared epoch (the "trend_epoch"
+    Ranking): each view adds 2^((its day's noon − epoch) / half-life), so
+    answers compare by points alone and the top of the list is read from an
+    index. A daily rebuild moves the epoch and drops views that left the
+    window (articles.trend_points).
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    points = models.FloatField(default=0.0, db_index=True)
+
+    def __str__(self):
+        return f"{self.article_id}: {self.points}"

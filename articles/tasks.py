@@ -6,7 +6,7 @@ Every task is idempotent: running one twice does no harm.
 
 from django.tasks import task
 
-from . import caching, rankings, trending, viewcounts
+from . import caching, rankings, trend_points, trending, viewcounts
 from .models import Article
 
 
@@ -18,8 +18,9 @@ def flush_views():
 
 @task()
 def refresh_trending():
-    """Recompute the trending list from the view rows and store it."""
-    trending.store_scores(trending.compute_scores())
+    """Store the trending list, read from the incrementally kept points (a
+    daily rebuild from the view rows moves their epoch)."""
+    trending.store_scores(trend_points.top_scores(trending.TOP))
     return "stored"
 
 

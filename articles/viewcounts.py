@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from . import trend_points
 from .counters import increment
 from .models import Article, ArticleView, ViewFlush
 
@@ -30,8 +31,12 @@ FLUSH_BATCH = 5000
 def buffer_view(article_id, day=None):
     """Record one view of `article_id` in the cache."""
     day = day or timezone.localdate()
-    slot = _next_slot()
-    cache.set(f"{SLOT_PREFIX}{slot}", (article_id, day.isoformat()), SLOT_TIMEOUT)
+    value = (article_id, day.isoformat())
+    # Redis (whatanswers.redis_cache) does both steps in one round trip.
+    store = getattr(cache, "incr_and_store", None)
+    if store is None or store(SEQUENCE_KEY, SLOT_PREFIX, value, SLOT_TIMEOUT) < 0:
+        slot = _next_slot()
+        cache.set(f"{SLOT_PREFIX}{slot}", value, SLOT_TIMEOUT)
     if settings.VIEW_FLUSH_IN_PROCESS:
         _flush_own_buffer_now_and_then()
 
@@ -104,10 +109,13 @@ def _flush_batch(batch):
                 pk__in={article_id for article_id, _ in counts}
             ).values_list("pk", flat=True)
         )
+        flushed = {}
         for (article_id, day), n in counts.items():
             if article_id in alive:
                 day = datetime.date.fromisoformat(day)
                 increment(ArticleView, {"article": article_id, "day": day}, by=n)
+                flushed[article_id, day] = n
+        trend_points.add_views(flushed)
         state.flushed_through = last
         state.save()
         done = keys[: last - start + 1]

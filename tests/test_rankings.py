@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import rankings, trending
+from articles import rankings, trend_points, trending, viewcounts
 from articles.models import (
     Article,
     ArticleView,
@@ -122,3 +122,34 @@ def test_a_newer_list_stored_by_the_worker_replaces_a_stale_cached_one(
         value=[[article.pk, 3.0]], computed_at=timezone.now()
     )
     assert trending.trending_scores() == [(article.pk, 3.0)]
+
+
+def test_incremental_points_rank_as_the_full_computation(client, make_article):
+    answers = [make_article(f"What causes trend {i}?") for i in range(4)]
+    ArticleView.objects.create(
+        article=answers[0],
+        day=timezone.localdate() - datetime.timedelta(days=3),
+        count=40,
+    )
+    trend_points.rebuild()  # the daily rebuild sees the older rows
+    for n, answer in enumerate(answers):  # then flushes add today's views
+        for _ in range(n * 3):
+            viewcounts.buffer_view(answer.pk)
+    viewcounts.flush()
+    full = trending.compute_scores()
+    incremental = trend_points.top_scores(50)
+    assert [pk for pk, _ in incremental] == [pk for pk, _ in full]
+    for (_, a), (_, b) in zip(incremental, full, strict=True):
+        assert a == pytest.approx(b)
+
+
+def test_refresh_trending_reads_the_points_not_the_view_rows(
+    make_article, django_assert_max_num_queries
+):
+    article = make_article()
+    viewcounts.buffer_view(article.pk)
+    trend_points.rebuild()
+    viewcounts.flush()
+    with django_assert_max_num_queries(4):  # epoch, top points, store, no scan
+        trending.store_scores(trend_points.top_scores(50))
+    assert trending.trending_scores()[0][0] == article.pk

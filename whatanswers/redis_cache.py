@@ -26,3 +26,30 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    _INCR_AND_STORE = """
+    if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+    local n = redis.call('INCR', KEYS[1])
+    redis.call('SET', ARGV[1] .. n, ARGV[2], 'EX', ARGV[3])
+    return n
+    """
+
+    def incr_and_store(self, counter_key, prefix, value, timeout):
+        """Take the next number of `counter_key` and store `value` under
+        `prefix` + that number, in one round trip; -1 if the counter is
+        missing (the caller seeds it). For articles.viewcounts."""
+        client = self._cache.get_client(write=True)
+        script = self.__dict__.get("_script")
+        if script is None:
+            script = self.__dict__["_script"] = client.register_script(
+                self._INCR_AND_STORE
+            )
+        return script(
+            keys=[self.make_and_validate_key(counter_key)],
+            args=[
+                self.make_and_validate_key(prefix),
+                self._cache._serializer.dumps(value),
+                int(timeout),
+            ],
+            client=client,
+        )

@@ -244,7 +244,8 @@ class Command(BaseCommand):
                 normalised__startswith="what causes bench load"
             ).values_list("request_count", flat=True)
         )
-        verdict = "nothing lost" if stored == total else f"LOST {total - stored}"
+        # wrk stops with a few requests in flight: those may count too.
+        verdict = "nothing lost" if stored >= total else f"LOST {total - stored}"
         self.stdout.write(
             f"Suggest POST: {rate:.0f} POST/s; {total:,} sent, {stored:,} "
             f"counted: {verdict}."
@@ -252,7 +253,8 @@ class Command(BaseCommand):
 
 
 class Server:
-    """One gunicorn on 127.0.0.1 with production settings."""
+    """One gunicorn on 127.0.0.1 with production settings: 2 processes (one
+    per core) of 4 threads, so that database and cache waits overlap."""
 
     def __init__(self, name, port):
         self.name, self.port = name, port
@@ -277,7 +279,7 @@ class Server:
             [
                 sys.executable, "-m", "gunicorn", app,
                 "--bind", f"{HOST}:{self.port}",
-                "--workers", "2", "--log-level", "warning",
+                "--workers", "2", "--threads", "4", "--log-level", "warning",
             ],
             env=env,
             cwd=Path(settings.BASE_DIR),
