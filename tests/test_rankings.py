@@ -1,9 +1,11 @@
 """Stored rankings and counts: computed off the request path, read by key."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -153,3 +155,14 @@ def test_refresh_trending_reads_the_points_not_the_view_rows(
     with django_assert_max_num_queries(4):  # epoch, top points, store, no scan
         trending.store_scores(trend_points.top_scores(50))
     assert trending.trending_scores()[0][0] == article.pk
+
+
+def test_the_scheduler_queues_each_periodic_task_once(db):
+    for _ in range(3):  # the worker is down: no copies pile up
+        call_command("run_scheduler", "--once", stdout=StringIO())
+    paths = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert sorted(paths) == [
+        "articles.tasks.flush_views",
+        "articles.tasks.refresh_rankings",
+        "articles.tasks.refresh_trending",
+    ]

@@ -4,6 +4,8 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from articles.tasks import flush_views, refresh_rankings, refresh_trending
 
@@ -28,8 +30,17 @@ class Command(BaseCommand):
             now = time.monotonic()
             for i, (task, every) in enumerate(schedule):
                 if now >= due[i]:
-                    task.enqueue()
+                    if not self._waiting(task):
+                        task.enqueue()
                     due[i] = now + every
             if once:
                 return
             time.sleep(1)
+
+    @staticmethod
+    def _waiting(task):
+        """A run of `task` still queued: with the worker down or busy, the
+        schedule does not pile up copies (each run does all the work due)."""
+        return DBTaskResult.objects.filter(
+            task_path=task.module_path, status=TaskResultStatus.READY
+        ).exists()
