@@ -51,8 +51,8 @@ rarely slightly mostly partly widely clearly directly gradually forms moves
 grows breaks holds keeps turns builds shows reduces raises lowers protects
 supports controls measures explains depends happens""".split()  # noqa: SIM905
 
-SYLLABLES = """ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo fu ga ge gi go gu ha
-he hi ho hu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe
+SYLLABLES = """ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo fu ga ge gi
+go gu ha he hi ho hu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe
 pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu za ze zi
 zo zu""".split()  # noqa: SIM905
 
