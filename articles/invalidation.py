@@ -8,6 +8,7 @@ transaction commits (so a page rendered from the old rows in between is not
 kept).
 """
 
+import threading
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
@@ -47,7 +48,7 @@ def answer_changed(article, before=None, ranking_changed=True):
     bump_now_and_on_commit(*names)
     if ranking_changed:
         rankings.forget_related(article.pk)
-        transaction.on_commit(partial(_enqueue_related, article.pk))
+        _rank_after_commit(article.pk)
 
 
 def _in_trending(article_id):
@@ -57,10 +58,24 @@ def _in_trending(article_id):
     return stored is None or any(pk == article_id for pk, _ in stored["scores"])
 
 
-def _enqueue_related(article_id):
+_pending = threading.local()
+
+
+def _rank_after_commit(article_id):
+    """Queue one ranking per answer per commit, however many of its rows
+    (the answer, each tag) changed."""
+    if not hasattr(_pending, "ids"):
+        _pending.ids = set()
+    _pending.ids.add(article_id)
+    transaction.on_commit(_enqueue_pending)
+
+
+def _enqueue_pending():
     from .tasks import refresh_related_for  # tasks import this module's peers
 
-    refresh_related_for.enqueue(article_id)
+    ids, _pending.ids = getattr(_pending, "ids", set()), set()
+    for article_id in sorted(ids):
+        refresh_related_for.enqueue(article_id)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.invalidation.saved")
@@ -102,7 +117,7 @@ def _tags_changed(sender, instance, raw=False, **kwargs):
             f"topic:{article.topic_id}", f"type:{article.question_type_id}"
         )
         rankings.forget_related(article.pk)
-        transaction.on_commit(partial(_enqueue_related, article.pk))
+        _rank_after_commit(article.pk)
 
 
 @receiver(post_save, sender=Topic, dispatch_uid="articles.invalidation.topic")

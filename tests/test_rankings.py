@@ -166,3 +166,12 @@ def test_the_scheduler_queues_each_periodic_task_once(db):
         "articles.tasks.refresh_rankings",
         "articles.tasks.refresh_trending",
     ]
+
+
+def test_an_import_queues_one_ranking_per_answer(
+    make_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(tags=["one", "two", "three"], index=False)
+    queued = DBTaskResult.objects.filter(task_path__endswith="refresh_related_for")
+    assert [t.args_kwargs["args"] for t in queued].count([article.pk]) == 1
