@@ -105,7 +105,7 @@ def test_tag_frequencies_are_stored(make_article):
     make_article(tags=["common", "rare"])
     make_article(tags=["common"])
     rankings.refresh_tag_frequencies()
-    stored = {f.tag.name: f.answers for f in TagFrequency.objects.select_related()}
+    stored = {f.tag.name: f.answers for f in TagFrequency.objects.select_related("tag")}
     assert stored == {"common": 2, "rare": 1}
 
 
