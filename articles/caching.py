@@ -4,15 +4,17 @@ Every cached page lists what it shows as dependencies ("answer:12",
 "topic:3", "trending", ...), each with the version token it had when the
 page was rendered. A change bumps the tokens of what it touches
 (articles.invalidation); a cached page whose tokens no longer all match is
-rendered again. Nothing is ever cleared wholesale, and a hit costs two cache
-reads and no SQL.
+rendered again. Nothing is ever cleared wholesale, and a hit costs one cache
+read (the tokens, when this process holds the page itself) and no SQL.
 
 Only anonymous GETs without a session are served from or stored in the cache;
 logged-in staff always get fresh pages.
 """
 
 import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -112,33 +114,33 @@ class PageCacheMiddleware:
         digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
         return f"{PAGE_PREFIX}{digest}:{int(gzip)}"
 
-    # Which dependencies each cached page had, as this process last saw it,
-    # so that a hit reads the page and its version tokens in one round trip.
-    _known_deps = {}
+    # Pages this process served lately: a hit on one of them reads only its
+    # version tokens from the shared cache (a few bytes), not the page.
+    _local = OrderedDict()
+    _lock = threading.Lock()
 
     def _fresh_hit(self, key):
-        names = self._known_deps.get(key)
-        if names is None:
-            entry = cache.get(key)
-            if entry is None:
-                return None
-            names = self._remember(key, entry["deps"])
-            current = versions(names)
-        else:
-            found = cache.get_many([key, *(VERSION_PREFIX + n for n in names)])
-            entry = found.pop(key, None)
-            if entry is None:
-                return None
-            if set(entry["deps"]) != set(names):
-                return None  # rendered again since with other dependencies
+        with self._lock:
+            entry = self._local.get(key)
+        if entry is not None:
+            found = cache.get_many([VERSION_PREFIX + n for n in entry["deps"]])
             current = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
-        return entry if current == entry["deps"] else None
+            if current == entry["deps"]:
+                return entry
+            with self._lock:
+                self._local.pop(key, None)
+        entry = cache.get(key)
+        if entry is None or versions(entry["deps"]) != entry["deps"]:
+            return None
+        self._keep(key, entry)
+        return entry
 
-    def _remember(self, key, deps):
-        if len(self._known_deps) > 100_000:
-            self._known_deps.clear()  # a crude bound; it refills as pages hit
-        names = self._known_deps[key] = tuple(deps)
-        return names
+    def _keep(self, key, entry):
+        with self._lock:
+            self._local[key] = entry
+            self._local.move_to_end(key)
+            while len(self._local) > settings.PAGE_CACHE_LOCAL_ENTRIES:
+                self._local.popitem(last=False)
 
     @staticmethod
     def _replay(request, entry):
@@ -168,7 +170,6 @@ class PageCacheMiddleware:
             for name in (*KEPT_HEADERS, "Cache-Control", "ETag", "Last-Modified")
             if response.has_header(name)
         }
-        self._remember(key, names)
         entry = {
             "deps": versions(names),
             "content": response.content,
@@ -176,6 +177,7 @@ class PageCacheMiddleware:
             "counts": getattr(response, "page_counts_view_of", None),
         }
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        self._keep(key, entry)
 
 
 def mark_public(response):

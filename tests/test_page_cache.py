@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import caching
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,15 @@ def test_search_is_not_cached(client, make_article):
     with CaptureQueriesContext(connection) as queries:
         client.get("/search/?q=thunder")
     assert queries.captured_queries  # rendered (and counted) every time
+
+
+def test_a_bump_from_another_process_reaches_pages_kept_in_memory(client, make_article):
+    """Pages are also kept in this process's memory; the shared version
+    tokens still decide whether they are fresh."""
+    article = make_article("What causes an old title?")
+    assert "old title" in html(client, article.get_absolute_url())
+    # Another process (the worker, say) changes the row and bumps the token.
+    Article.objects.filter(pk=article.pk).update(question="What causes a new title?")
+    assert "old title" in html(client, article.get_absolute_url())
+    caching.bump(f"answer:{article.pk}")
+    assert "new title" in html(client, article.get_absolute_url())

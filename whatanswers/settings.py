@@ -208,6 +208,8 @@ TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 5 * 60)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10 * 60)
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 5 * 60)
+# Pages each process also keeps in its own memory (about 20 KB each).
+PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
 # Background upkeep (manage.py run_scheduler enqueues it; db_worker runs it).
 VIEW_FLUSH_SECONDS = env_int("VIEW_FLUSH_SECONDS", 10)
 # Without Redis each process has its own cache, which the worker cannot read:
