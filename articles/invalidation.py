@@ -12,6 +12,7 @@ import threading
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -22,6 +23,7 @@ from topics.models import QuestionType, Topic
 from . import caching, rankings, trending
 from .models import Article, KeyFact, Source
 from .trending import CACHE_KEY as TRENDING_CACHE_KEY
+from .trending import NEWEST_KEY
 
 
 def bump_now_and_on_commit(*names):
@@ -32,6 +34,11 @@ def bump_now_and_on_commit(*names):
 def answer_changed(article, before=None, ranking_changed=True):
     """Make every page that shows `article` (as it is now or was) fresh."""
     before = before or {}
+    live = Article.Status.PUBLISHED
+    if article.pk and live not in (before.get("status"), article.status):
+        # A draft edit shows on no public page: only its own address.
+        bump_now_and_on_commit(f"answer:{article.pk}")
+        return
     topics = {article.topic_id, before.get("topic_id")} - {None}
     types = {article.question_type_id, before.get("question_type_id")} - {None}
     names = [f"answer:{article.pk}", "latest"]
@@ -52,10 +59,11 @@ def answer_changed(article, before=None, ranking_changed=True):
 
 
 def _in_trending(article_id):
-    from django.core.cache import cache
-
+    """Could the article be listed under "Trending" (scored, or filling in)?"""
     stored = cache.get(TRENDING_CACHE_KEY)
-    return stored is None or any(pk == article_id for pk, _ in stored["scores"])
+    if stored is None or any(pk == article_id for pk, _ in stored["scores"]):
+        return True
+    return article_id in (cache.get(NEWEST_KEY) or [])
 
 
 _pending = threading.local()

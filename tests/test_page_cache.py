@@ -182,3 +182,16 @@ def test_a_bump_from_another_process_reaches_pages_kept_in_memory(client, make_a
     assert "old title" in html(client, article.get_absolute_url())
     caching.bump(f"answer:{article.pk}")
     assert "new title" in html(client, article.get_absolute_url())
+
+
+def test_editing_a_draft_leaves_public_pages_cached(client, make_article):
+    make_article("What causes a live answer?")
+    draft = make_article("What causes a quiet draft?", status=Article.Status.DRAFT)
+    html(client, "/")
+    html(client, "/topics/daily-life/")
+    draft.summary = "Still being written."
+    draft.save()
+    for url in ("/", "/topics/daily-life/"):
+        with CaptureQueriesContext(connection) as queries:
+            html(client, url)
+        assert queries.captured_queries == [], url
