@@ -13,6 +13,7 @@ logged-in staff always get fresh pages.
 
 import hashlib
 import threading
+import time
 import uuid
 from collections import OrderedDict
 
@@ -121,8 +122,8 @@ class PageCacheMiddleware:
 
     def _fresh_hit(self, key):
         with self._lock:
-            entry = self._local.get(key)
-        if entry is not None:
+            entry, expires = self._local.get(key, (None, 0))
+        if entry is not None and time.monotonic() < expires:
             found = cache.get_many([VERSION_PREFIX + n for n in entry["deps"]])
             current = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
             if current == entry["deps"]:
@@ -136,8 +137,9 @@ class PageCacheMiddleware:
         return entry
 
     def _keep(self, key, entry):
+        expires = time.monotonic() + settings.PAGE_CACHE_SECONDS
         with self._lock:
-            self._local[key] = entry
+            self._local[key] = (entry, expires)
             self._local.move_to_end(key)
             while len(self._local) > settings.PAGE_CACHE_LOCAL_ENTRIES:
                 self._local.popitem(last=False)
