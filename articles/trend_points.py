@@ -28,8 +28,23 @@ def noon(day):
 
 
 def weight(day, epoch):
+    """A view on `day` is dated at its noon and halves every half-life: its
+    weight relative to the moment `epoch` (a timestamp)."""
     hours = (noon(day).timestamp() - epoch) / 3600
     return 2 ** (hours / settings.TRENDING_HALF_LIFE_HOURS)
+
+
+def day_weights(now=None):
+    """{day: weight at `now`} over the window, today first."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return {
+        day: weight(day, now.timestamp())
+        for day in (
+            today - datetime.timedelta(days=back)
+            for back in range(settings.TRENDING_WINDOW_DAYS)
+        )
+    }
 
 
 def current_epoch():
@@ -71,11 +86,8 @@ def rebuild(now=None):
     """Recompute every answer's points from the view rows, with a new epoch."""
     now = now or timezone.now()
     epoch = now.timestamp()
-    today = timezone.localdate(now)
-    days = [
-        today - datetime.timedelta(days=b) for b in range(settings.TRENDING_WINDOW_DAYS)
-    ]
-    cases = " ".join(f"WHEN day = %s THEN count * {weight(d, epoch)!r}" for d in days)
+    weights = day_weights(now)
+    cases = " ".join(f"WHEN day = %s THEN count * {w!r}" for w in weights.values())
     views = connection.ops.quote_name(ArticleView._meta.db_table)
     table = connection.ops.quote_name(TrendPoints._meta.db_table)
     with transaction.atomic():
@@ -85,7 +97,7 @@ def rebuild(now=None):
                 f"INSERT INTO {table} (article_id, points) "
                 f"SELECT article_id, SUM(CASE {cases} ELSE 0 END) FROM {views} "
                 f"WHERE day >= %s GROUP BY article_id",
-                [*days, min(days)],
+                [*weights, min(weights)],
             )
         Ranking.objects.update_or_create(
             key=EPOCH_KEY,

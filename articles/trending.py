@@ -7,7 +7,6 @@ of age, over the last TRENDING_WINDOW_DAYS. A background task computes the
 scores and stores them; pages read the stored list.
 """
 
-import datetime
 import logging
 import re
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from . import caching, viewcounts
 from .counters import increment
 from .models import Article, ArticleView, Ranking
+from .trend_points import day_weights
 
 logger = logging.getLogger(__name__)
 
@@ -73,23 +73,6 @@ def count_view(request, article_id):
         logger.warning(
             "Could not count a view of article %s", article_id, exc_info=True
         )
-
-
-def day_weights(now=None):
-    """{day: weight} over the window; a day's views are dated at its noon."""
-    now = now or timezone.now()
-    half_life = settings.TRENDING_HALF_LIFE_HOURS
-    today = timezone.localdate(now)
-    weights = {}
-    for back in range(settings.TRENDING_WINDOW_DAYS):
-        day = today - datetime.timedelta(days=back)
-        noon = timezone.make_aware(
-            datetime.datetime.combine(day, datetime.time(12)),
-            timezone.get_current_timezone(),
-        )
-        age_hours = max((now - noon).total_seconds() / 3600, 0)
-        weights[day] = 0.5 ** (age_hours / half_life)
-    return weights
 
 
 def compute_scores(now=None, limit=TOP):

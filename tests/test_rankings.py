@@ -1,6 +1,7 @@
 """Stored rankings and counts: computed off the request path, read by key."""
 
 import datetime
+from unittest import mock
 from io import StringIO
 
 import pytest
@@ -175,3 +176,19 @@ def test_an_import_queues_one_ranking_per_answer(
         article = make_article(tags=["one", "two", "three"], index=False)
     queued = DBTaskResult.objects.filter(task_path__endswith="refresh_related_for")
     assert [t.args_kwargs["args"] for t in queued].count([article.pk]) == 1
+
+
+def test_incremental_and_full_scores_agree_before_noon_too(make_article):
+    """Both use one weight formula; they once differed for views made before
+    today's noon, so the comparison above failed in the morning."""
+    morning = timezone.now().replace(hour=6, minute=0)
+    read_more, read_less = make_article(), make_article()
+    with mock.patch("django.utils.timezone.now", return_value=morning):
+        trend_points.rebuild()
+        for answer, views in ((read_more, 3), (read_less, 1)):
+            for _ in range(views):
+                viewcounts.buffer_view(answer.pk)
+        viewcounts.flush()
+        full, incremental = trending.compute_scores(), trend_points.top_scores(50)
+    assert [pk for pk, _ in incremental] == [read_more.pk, read_less.pk]
+    assert [s for _, s in incremental] == pytest.approx([s for _, s in full])
