@@ -8,7 +8,6 @@ transaction commits (so a page rendered from the old rows in between is not
 kept).
 """
 
-import threading
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +19,7 @@ from taggit.models import TaggedItem
 
 from topics.models import QuestionType, Topic
 
-from . import caching, rankings, trending
+from . import after_commit, caching, rankings, trending
 from .models import Article, KeyFact, Source
 from .trending import CACHE_KEY as TRENDING_CACHE_KEY
 from .trending import NEWEST_KEY
@@ -66,23 +65,16 @@ def _in_trending(article_id):
     return article_id in (cache.get(NEWEST_KEY) or [])
 
 
-_pending = threading.local()
-
-
 def _rank_after_commit(article_id):
     """Queue one ranking per answer per commit, however many of its rows
     (the answer, each tag) changed."""
-    if not hasattr(_pending, "ids"):
-        _pending.ids = set()
-    _pending.ids.add(article_id)
-    transaction.on_commit(_enqueue_pending)
+    after_commit.gather(_enqueue_rankings, article_id)
 
 
-def _enqueue_pending():
+def _enqueue_rankings(article_ids):
     from .tasks import refresh_related_for  # tasks import this module's peers
 
-    ids, _pending.ids = getattr(_pending, "ids", set()), set()
-    for article_id in sorted(ids):
+    for article_id in article_ids:
         refresh_related_for.enqueue(article_id)
 
 

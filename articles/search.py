@@ -6,7 +6,6 @@ committed, so an answer's inlines and tags (saved after the answer itself in
 the admin) are indexed with it.
 """
 
-import threading
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +20,7 @@ from taggit.models import TaggedItem
 
 from topics.models import normalise_question
 
+from . import after_commit
 from .counters import increment
 from .models import Article, KeyFact, SearchRecord
 from .search_postgres import BoundedSearch
@@ -56,9 +56,6 @@ def record_search(query, result_count, day=None):
         )
 
 
-_pending = threading.local()
-
-
 def reindex_on_commit(article_id):
     """Refresh the article's index entry once the current transaction commits,
     reading the answer afresh then (a deleted answer is skipped).
@@ -66,22 +63,11 @@ def reindex_on_commit(article_id):
     A save of an answer with its facts and tags asks many times; the answer
     is still indexed once per commit, with everything it then holds.
     """
-    pending = _pending_ids()
-    pending.add(article_id)
-    transaction.on_commit(_reindex_pending)
+    after_commit.gather(_reindex, article_id)
 
 
-def _pending_ids():
-    if not hasattr(_pending, "ids"):
-        _pending.ids = set()
-    return _pending.ids
-
-
-def _reindex_pending():
-    pending = _pending_ids()
-    ids = sorted(pending)
-    pending.clear()
-    for article in Article.get_indexed_objects().filter(pk__in=ids):
+def _reindex(article_ids):
+    for article in Article.get_indexed_objects().filter(pk__in=article_ids):
         index.insert_or_update_object(article)
 
 
