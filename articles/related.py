@@ -106,20 +106,22 @@ def compute_candidates(article, published_total):
     )
     tagged = _tagged(pool, weights, trend)
     hot = _hot(pool, trend)
+    # Each section as a query condition and as the same test on (topic, type).
     sections = {
-        "both": Q(topic=topic, question_type=qtype),
-        "topic": Q(topic=topic),
-        "type": Q(question_type=qtype),
+        "both": (
+            Q(topic=topic, question_type=qtype),
+            lambda t, q: (t, q) == (topic, qtype),
+        ),
+        "topic": (Q(topic=topic), lambda t, q: t == topic),
+        "type": (Q(question_type=qtype), lambda t, q: q == qtype),
     }
     candidates = {}
-    for name, condition in sections.items():
+    for name, (condition, belongs) in sections.items():
         limit = CANDIDATES[name]
-        ranked = [pk for pk, t, q in tagged if _in_section(name, t, q, topic, qtype)]
-        ranked = ranked[:limit]
+        ranked = [pk for pk, t, q in tagged if belongs(t, q)][:limit]
         # No shared tag: trending answers first, then the newest.
         for pk, t, q in hot:
-            fits = _in_section(name, t, q, topic, qtype)
-            if fits and len(ranked) < limit and pk not in ranked:
+            if belongs(t, q) and len(ranked) < limit and pk not in ranked:
                 ranked.append(pk)
         if len(ranked) < limit:
             newest = pool.filter(condition).exclude(pk__in=ranked)
@@ -129,14 +131,6 @@ def compute_candidates(article, published_total):
             ranked += list(newest[: limit - len(ranked)])
         candidates[name] = ranked
     return candidates
-
-
-def _in_section(name, topic, qtype, own_topic, own_type):
-    return {
-        "both": topic == own_topic and qtype == own_type,
-        "topic": topic == own_topic,
-        "type": qtype == own_type,
-    }[name]
 
 
 def _tagged(pool, weights, trend):

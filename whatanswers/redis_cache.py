@@ -26,6 +26,7 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+        self._incr_and_store_script = None
 
     _INCR_AND_STORE = """
     if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
@@ -39,12 +40,9 @@ class SharedClientRedisCache(RedisCache):
         `prefix` + that number, in one round trip; -1 if the counter is
         missing (the caller seeds it). For articles.viewcounts."""
         client = self._cache.get_client(write=True)
-        script = self.__dict__.get("_script")
-        if script is None:
-            script = self.__dict__["_script"] = client.register_script(
-                self._INCR_AND_STORE
-            )
-        return script(
+        if self._incr_and_store_script is None:
+            self._incr_and_store_script = client.register_script(self._INCR_AND_STORE)
+        return self._incr_and_store_script(
             keys=[self.make_and_validate_key(counter_key)],
             args=[
                 self.make_and_validate_key(prefix),
