@@ -1,8 +1,8 @@
 """Stored rankings and counts: computed off the request path, read by key."""
 
 import datetime
-from unittest import mock
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
