@@ -4,8 +4,9 @@ Every cached page lists what it shows as dependencies ("answer:12",
 "topic:3", "trending", ...), each with the version token it had when the
 page was rendered. A change bumps the tokens of what it touches
 (articles.invalidation); a cached page whose tokens no longer all match is
-rendered again. Nothing is ever cleared wholesale, and a hit costs one cache
-read (the tokens, when this process holds the page itself) and no SQL.
+rendered again. Nothing is ever cleared wholesale. A hit runs no SQL, and
+when this process holds the page and current copies of its tokens
+(articles.page_tokens), it reads nothing from the shared cache either.
 
 Only anonymous GETs without a session are served from or stored in the cache;
 logged-in staff always get fresh pages.
@@ -20,12 +21,17 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import parse_http_date_safe
 
-PAGE_PREFIX = "page:v1:"
+from . import page_tokens
+
+PAGE_PREFIX = "page:v2:"
 VERSION_PREFIX = "ver:"
-# Headers a cached page is replayed with; the outer middleware adds the rest.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Encoding")
 
 
 def new_token():
@@ -36,11 +42,18 @@ def bump(*names):
     """Give each dependency a new version: pages showing it are now stale."""
     if names:
         cache.set_many({VERSION_PREFIX + n: new_token() for n in names}, None)
+        page_tokens.announce(names)
 
 
 def versions(names):
     """{name: current token}. A token that the cache lost is created anew, so
-    a page stored before the loss can never look fresh."""
+    a page stored before the loss can never look fresh.
+
+    This process's copies (articles.page_tokens) answer when they can."""
+    known = page_tokens.mirror.get(names)
+    if known is not None:
+        return known
+    generation = page_tokens.mirror.generation()
     keys = [VERSION_PREFIX + n for n in names]
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
@@ -48,7 +61,9 @@ def versions(names):
         for key in missing:
             cache.add(key, new_token(), None)
         found.update(cache.get_many(missing))
-    return {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
+    tokens = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
+    page_tokens.mirror.learn(tokens, generation)
+    return tokens
 
 
 def depends_on(response, *names, counts_view_of=None):
@@ -79,12 +94,15 @@ def public_page(get_names):
 class PageCacheMiddleware:
     """Serve and store anonymous visitors' public pages.
 
-    It sits outside the session, CSRF and auth middleware, so a hit never
-    touches them, and outside GZip, so the compressed body is what is kept.
+    It comes first, so a hit runs no other middleware: the stored page
+    carries every header the others added (security, CSP, ETag). Session,
+    CSRF and auth never run on a hit, and GZip sits inside, so the compressed
+    body is what is kept.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.static_prefix = settings.STATIC_URL
 
     def __call__(self, request):
         if not self._cacheable_request(request):
@@ -100,11 +118,11 @@ class PageCacheMiddleware:
         self._store(request, key, response)
         return response
 
-    @staticmethod
-    def _cacheable_request(request):
+    def _cacheable_request(self, request):
         return (
             request.method == "GET"
             and settings.PAGE_CACHE_SECONDS > 0
+            and not request.path_info.startswith(self.static_prefix)
             and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         )
 
@@ -115,44 +133,50 @@ class PageCacheMiddleware:
         digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
         return f"{PAGE_PREFIX}{digest}:{int(gzip)}"
 
-    # Pages this process served lately: a hit on one of them reads only its
-    # version tokens from the shared cache (a few bytes), not the page.
+    # Pages this process served lately: a hit on one of them reads nothing
+    # from the shared cache when this process's token copies are current.
     _local = OrderedDict()
     _lock = threading.Lock()
 
     def _fresh_hit(self, key):
         with self._lock:
-            entry, expires = self._local.get(key, (None, 0))
-        if entry is not None and time.monotonic() < expires:
-            found = cache.get_many([VERSION_PREFIX + n for n in entry["deps"]])
-            current = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
-            if current == entry["deps"]:
-                return entry
+            entry = self._local.get(key)
+        shared = entry is None or time.time() >= entry["expires"]
+        if shared:
+            entry = cache.get(key)
+            if entry is None:
+                return None
+        if versions(entry["deps"]) != entry["deps"]:
             with self._lock:
                 self._local.pop(key, None)
-        entry = cache.get(key)
-        if entry is None or versions(entry["deps"]) != entry["deps"]:
             return None
-        self._keep(key, entry)
+        if shared:
+            self._keep(key, entry)
         return entry
 
     def _keep(self, key, entry):
-        expires = time.monotonic() + settings.PAGE_CACHE_SECONDS
         with self._lock:
-            self._local[key] = (entry, expires)
+            self._local[key] = entry
             self._local.move_to_end(key)
             while len(self._local) > settings.PAGE_CACHE_LOCAL_ENTRIES:
                 self._local.popitem(last=False)
 
     @staticmethod
     def _replay(request, entry):
-        response = HttpResponse(entry["content"], status=200)
-        for name, value in entry["headers"].items():
-            response[name] = value
+        response = HttpResponse(entry["content"], headers=entry["headers"])
         if entry["counts"] is not None:
             from .trending import count_view  # trending imports this module
 
             count_view(request, entry["counts"])
+        if "HTTP_IF_NONE_MATCH" in request.META or (
+            "HTTP_IF_MODIFIED_SINCE" in request.META
+        ):
+            return get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(response.get("Last-Modified")),
+                response=response,
+            )
         return response
 
     def _store(self, request, key, response):
@@ -167,16 +191,12 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return
         mark_public(response)
-        headers = {
-            name: response[name]
-            for name in (*KEPT_HEADERS, "Cache-Control", "ETag", "Last-Modified")
-            if response.has_header(name)
-        }
         entry = {
             "deps": versions(names),
             "content": response.content,
-            "headers": headers,
+            "headers": dict(response.items()),
             "counts": getattr(response, "page_counts_view_of", None),
+            "expires": time.time() + settings.PAGE_CACHE_SECONDS,
         }
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         self._keep(key, entry)

@@ -2,26 +2,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from topics.models import QuestionType, Topic
-
 from .caching import depends_on, versions
+from .fragments import article_fragments, browse_context
 from .models import Article, SlugRedirect
-from .rankings import related_candidates
-from .related import SECTION_SIZE, related_sections
+from .related import SECTION_SIZE
 from .search import MAX_QUERY_LENGTH, record_search, search_articles
 from .search_postgres import MAX_RESULTS
-from .structured_data import article_json_ld
 from .trending import count_view, trending
 
 SEARCH_PAGE_SIZE = 20
-
-
-def browse_context():
-    """The "Browse by Topic" and "Browse by Question Type" sections."""
-    return {
-        "browse_topics": Topic.objects.browsable(),
-        "browse_types": QuestionType.objects.browsable(),
-    }
 
 
 def home(request):
@@ -39,47 +28,39 @@ def home(request):
 
 
 def article_detail(request, slug):
-    article = (
+    # No ORDER BY: the slug is unique, and sorting costs the planner time.
+    found = list(
         Article.objects.published()
         .select_related("topic", "question_type")
-        .prefetch_related("key_facts", "sources")
         .filter(slug=slug)
-        .first()
+        .order_by()[:1]
     )
-    if article is None:
+    if not found:
         return moved_article(slug)
-    tokens = versions(
-        [f"topic:{article.topic_id}", f"type:{article.question_type_id}"]
-        + ["trending", "site"]
+    article = found[0]
+    answer, topic, qtype = (
+        f"answer:{article.pk}",
+        f"topic:{article.topic_id}",
+        f"type:{article.question_type_id}",
+    )
+    tokens = versions([answer, topic, qtype, "trending", "site"])
+    fragments = article_fragments(
+        request,
+        article,
+        answer=tokens[answer],
+        topic=tokens[topic],
+        type=tokens[qtype],
+        trending=tokens["trending"],
+        site=tokens["site"],
     )
     response = render(
         request,
         "articles/article_detail.html",
-        {
-            "article": article,
-            "structured_data": article_json_ld(article, request),
-            # Called by the template only when its cached fragment is stale.
-            "related_sections": lambda: related_sections(
-                article, related_candidates(article)
-            ),
-            "tokens": {
-                "topic": tokens[f"topic:{article.topic_id}"],
-                "type": tokens[f"type:{article.question_type_id}"],
-                "trending": tokens["trending"],
-                "site": tokens["site"],
-            },
-            **browse_context(),
-        },
+        {"article": article, **fragments},
     )
     count_view(request, article.pk)
     return depends_on(
-        response,
-        f"answer:{article.pk}",
-        f"topic:{article.topic_id}",
-        f"type:{article.question_type_id}",
-        "trending",
-        "site",
-        counts_view_of=article.pk,
+        response, answer, topic, qtype, "trending", "site", counts_view_of=article.pk
     )
 
 

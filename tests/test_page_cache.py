@@ -195,3 +195,28 @@ def test_editing_a_draft_leaves_public_pages_cached(client, make_article):
         with CaptureQueriesContext(connection) as queries:
             html(client, url)
         assert queries.captured_queries == [], url
+
+
+def test_a_page_from_the_cache_keeps_every_security_header(client, make_article):
+    article = make_article()
+    rendered = client.get(article.get_absolute_url())
+    replayed = client.get(article.get_absolute_url())
+    for name in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Cache-Control",
+        "ETag",
+    ):
+        assert rendered.has_header(name), name
+        assert replayed[name] == rendered[name], name
+
+
+def test_static_files_do_not_touch_the_page_cache(client, db, monkeypatch):
+    def no_cache(*args, **kwargs):
+        raise AssertionError("the page cache was read for a static file")
+
+    monkeypatch.setattr(caching.cache, "get", no_cache)
+    client.get("/static/css/site.css")

@@ -35,6 +35,16 @@ class SharedClientRedisCache(RedisCache):
     return n
     """
 
+    def publish(self, channel, message):
+        """Send `message` on `channel` (prefixed like a key); for
+        articles.page_tokens."""
+        client = self._cache.get_client(write=True)
+        client.publish(self.make_and_validate_key(channel), message)
+
+    def pubsub(self):
+        """A new subscriber connection of its own (it blocks while it waits)."""
+        return self._cache.get_client(write=True).pubsub()
+
     def incr_and_store(self, counter_key, prefix, value, timeout):
         """Take the next number of `counter_key` and store `value` under
         `prefix` + that number, in one round trip; -1 if the counter is

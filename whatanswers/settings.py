@@ -77,13 +77,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous pages from the cache first: a hit needs none of the others,
+    # and the stored page keeps the headers they added. GZip sits inside it,
+    # so that the cache keeps the compressed body.
+    "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # 304s for the ETags below, then anonymous pages from the cache (before
-    # sessions, CSRF and auth, which a cached page never needs), then gzip,
-    # so that the cache keeps the compressed body.
     "django.middleware.http.ConditionalGetMiddleware",
-    "articles.caching.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,6 +132,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # modelsearch's PostgreSQL full-text search needs contrib.postgres.
     INSTALLED_APPS.append("django.contrib.postgres")
+    if env_bool("DATABASE_SERVER_SIDE_BINDING", False):
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
@@ -212,6 +214,8 @@ PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 5 * 60)
 PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
 # Background upkeep (manage.py run_scheduler enqueues it; db_worker runs it).
 VIEW_FLUSH_SECONDS = env_int("VIEW_FLUSH_SECONDS", 10)
+# With Redis, each web process sends the views it counted this often.
+VIEW_SEND_SECONDS = env_int("VIEW_SEND_SECONDS", 1)
 # Without Redis each process has its own cache, which the worker cannot read:
 # then each web process flushes its own buffered views every VIEW_FLUSH_SECONDS.
 VIEW_FLUSH_IN_PROCESS = env_bool("VIEW_FLUSH_IN_PROCESS", not REDIS_URL)

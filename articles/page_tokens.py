@@ -1,0 +1,161 @@
+"""Each web process's copy of the page version tokens, kept right by Redis.
+
+A cache hit should cost next to nothing, yet a change must make every page
+that shows it fresh at once, in every process. So `caching.bump` publishes the
+names it bumps on a Redis channel, and every process listens in a thread and
+forgets its copies of those tokens; the next request reads them from the cache
+again. The copies are trusted only while the listener is subscribed: during
+start-up, after a lost connection, or with a cache that has no channels
+(local memory, where every process has its own cache anyway), every token is
+read from the cache as before.
+
+A copy is learnt only if no message arrived between the start of its read and
+its storing, so a bump that races a read can never leave a stale copy.
+"""
+
+import logging
+import os
+import threading
+import time
+
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "page-tokens"
+# The listener pings Redis this often; silence for 3 pings means a dead link.
+PING_SECONDS = 5
+RECONNECT_SECONDS = 1
+
+
+class TokenMirror:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._tokens = {}
+        self._generation = 0
+        self._live = False
+        self._pid = None
+        self._session = 0  # which listener may change `_live`
+
+    # Reading ------------------------------------------------------------
+
+    def get(self, names):
+        """{name: token} from the copies, or None unless all are known."""
+        if self._pid != os.getpid():
+            self._start()
+        if not self._live:
+            return None
+        tokens = self._tokens
+        try:
+            return {name: tokens[name] for name in names}
+        except KeyError:
+            return None
+
+    def generation(self):
+        return self._generation
+
+    def learn(self, tokens, generation):
+        """Keep tokens read from the cache since `generation` was taken."""
+        with self._lock:
+            if self._live and generation == self._generation:
+                self._tokens.update(tokens)
+
+    def forget(self, names):
+        with self._lock:
+            self._generation += 1
+            for name in names:
+                self._tokens.pop(name, None)
+
+    def reset(self):
+        """Drop everything and stop listening (the cache setting changed)."""
+        with self._lock:
+            self._pid = None
+            self._session += 1
+            self._generation += 1
+            self._tokens, self._live = {}, False
+
+    def _set_live(self, live, session):
+        with self._lock:
+            if session != self._session:
+                return False  # a listener that was replaced
+            self._generation += 1
+            self._tokens.clear()
+            self._live = live
+            return True
+
+    # Listening ----------------------------------------------------------
+
+    def _start(self):
+        """Start the listener once per process (gunicorn forks after import)."""
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._session += 1
+            self._generation += 1
+            self._tokens, self._live = {}, False
+            session = self._session
+        pubsub = getattr(cache, "pubsub", None)
+        if pubsub is None:
+            return  # no channels: tokens are always read from the cache
+        thread = threading.Thread(
+            target=self._listen,
+            args=(pubsub, session),
+            name="page-tokens",
+            daemon=True,
+        )
+        thread.start()
+
+    def _listen(self, make_pubsub, session):
+        while session == self._session:
+            try:
+                self._follow(make_pubsub(), session)
+            except Exception:
+                logger.warning(
+                    "Page token listener lost Redis; reading tokens from the "
+                    "cache until it is back.",
+                    exc_info=True,
+                )
+            if not self._set_live(False, session):
+                return
+            time.sleep(RECONNECT_SECONDS)
+
+    def _follow(self, pubsub, session):
+        channel = cache.make_and_validate_key(CHANNEL)
+        with pubsub:
+            pubsub.subscribe(channel)
+            heard = pinged = time.monotonic()
+            while session == self._session:
+                message = pubsub.get_message(timeout=1.0)
+                now = time.monotonic()
+                if message is not None:
+                    heard = now
+                    kind = message["type"]
+                    if kind == "subscribe":
+                        self._set_live(True, session)
+                    elif kind == "message":
+                        self.forget(message["data"].decode().split("\n"))
+                if now - heard > 3 * PING_SECONDS:
+                    raise ConnectionError("no answer from Redis to three pings")
+                if now - pinged >= PING_SECONDS:
+                    pubsub.ping()
+                    pinged = now
+
+
+mirror = TokenMirror()
+
+
+@receiver(setting_changed)
+def _cache_setting_changed(setting, **kwargs):
+    if setting == "CACHES":
+        mirror.reset()
+
+
+def announce(names):
+    """Tell every process (this one at once) that `names` have new tokens."""
+    mirror.forget(names)
+    publish = getattr(cache, "publish", None)
+    if publish is not None:
+        publish(CHANNEL, "\n".join(names))
