@@ -36,7 +36,7 @@ bench: install
 	[ -n "$$DATABASE_URL" ] || export DATABASE_URL=sqlite:///$$tmp/bench.sqlite3; \
 	if [ -z "$$REDIS_URL" ] && $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1)' 2>/dev/null; \
 	  then export REDIS_URL=redis://127.0.0.1:6379/9; fi; \
-	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py bench --scale $(SCALE); \
+	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py bench --scale $(SCALE) $(BENCH_ARGS); \
 	status=$$?; rm -rf "$$tmp"; exit $$status
 
 install: $(VENV)/.installed

@@ -214,3 +214,18 @@ def mark_public(response):
     if not response.has_header("ETag"):
         digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         response["ETag"] = f'"{digest}"'
+
+
+_rows = {}
+
+
+def row_by_version(model, pk, token):
+    """A small, rarely changed row (a topic, a type), kept in this process
+    while its version token stays the same: the answer page then needs no
+    join for it. Callers only read the instance."""
+    kept = _rows.get((model, pk))
+    if kept is not None and kept[0] == token:
+        return kept[1]
+    instance = model.objects.get(pk=pk)
+    _rows[model, pk] = (token, instance)
+    return instance

@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from articles.similar import similar_articles
 from topics.models import normalise_question
 
 
@@ -43,25 +42,25 @@ class SuggestionQuerySet(models.QuerySet):
         """+1 on the matching suggestion, or create it; safe under concurrency.
 
         The partial unique constraint on open questions makes a racing second
-        insert fail; that request is then counted on the winner's row.
+        insert fail; that request is then counted on the winner's row. Only
+        the insert of the suggestion and its first event needs a transaction
+        (the +1 is one atomic UPDATE), which keeps the POST to a few round
+        trips.
         """
         for _attempt in range(5):
-            with transaction.atomic():
-                match = self.filter(normalised=normalised, **lookup).order_by("pk")
-                pk = match.values_list("pk", flat=True).first()
-                if pk is not None:
-                    self.filter(pk=pk).update(
-                        request_count=F("request_count") + 1,
-                        updated_at=timezone.now(),
-                    )
-                    return self.get(pk=pk)
-                try:
-                    with transaction.atomic():
-                        return self._create(
-                            question, normalised, client_hash, **defaults
-                        )
-                except IntegrityError:
-                    continue
+            match = self.filter(normalised=normalised, **lookup).order_by("pk")
+            pk = match.values_list("pk", flat=True).first()
+            if pk is not None:
+                self.filter(pk=pk).update(
+                    request_count=F("request_count") + 1,
+                    updated_at=timezone.now(),
+                )
+                return self.get(pk=pk)
+            try:
+                with transaction.atomic():
+                    return self._create(question, normalised, client_hash, **defaults)
+            except IntegrityError:
+                continue
         raise IntegrityError(f"Could not record a request for {normalised!r}.")
 
     def _create(self, question, normalised, client_hash, **fields):
@@ -69,7 +68,6 @@ class SuggestionQuerySet(models.QuerySet):
             question=question,
             normalised=normalised,
             client_hash=client_hash,
-            similar_count=len(similar_articles(question)),
             **fields,
         )
         suggestion.events.create(
@@ -85,6 +83,7 @@ def published_answer_for(normalised):
     return (
         Article.objects.published()
         .filter(normalised_question=normalised[:200])
+        .only("pk", "question", "slug")  # not the body: a suggestion links it
         .order_by("-published_at")
         .first()
     )
@@ -117,8 +116,10 @@ class Suggestion(models.Model):
         editable=False,
         help_text=_("A keyed hash of the first requester's address, never the IP."),
     )
+    # Counted in the background (suggestions.tasks.count_similar): the search
+    # would cost the suggest POST more than everything else it does.
     similar_count = models.PositiveSmallIntegerField(
-        _("similar answers"), default=0, editable=False
+        _("similar answers"), null=True, default=None, editable=False
     )
     article = models.ForeignKey(
         Article,
@@ -168,6 +169,11 @@ class Suggestion(models.Model):
                 fields=["status", "-request_count"], name="suggestion_queue_idx"
             ),
             models.Index(fields=["normalised"], name="suggestion_normalised_idx"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(similar_count__isnull=True),
+                name="suggestion_uncounted_idx",
+            ),
         ]
 
     def __str__(self):

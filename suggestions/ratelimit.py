@@ -34,6 +34,9 @@ def allow(bucket, request, limit, window):
     """
     slot = int(time.time() // window)
     key = f"ratelimit:{bucket}:{client_hash(request)}:{slot}"
+    counter = getattr(cache, "incr_expiring", None)  # Redis: one round trip
+    if counter is not None:
+        return counter(key, window + 1) <= limit
     cache.add(key, 0, timeout=window + 1)
     try:
         hits = cache.incr(key)

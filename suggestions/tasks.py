@@ -8,10 +8,38 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from articles.similar import similar_articles
+
 from .generators import GenerationError, get_generator, save_draft
 from .models import InvalidTransition, Suggestion
 
 logger = logging.getLogger(__name__)
+
+
+SIMILAR_BATCH = 500
+
+
+@task()
+def count_similar(batch=SIMILAR_BATCH):
+    """Count the published answers that look like each new suggestion.
+
+    Periodic (manage.py run_scheduler): the suggest POST only stores the
+    question. Returns how many suggestions were counted.
+    """
+    done = 0
+    while True:
+        pending = list(
+            Suggestion.objects.filter(similar_count__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "question")[:batch]
+        )
+        for pk, question in pending:
+            Suggestion.objects.filter(pk=pk).update(
+                similar_count=min(len(similar_articles(question)), 32767)
+            )
+        done += len(pending)
+        if len(pending) < batch:
+            return done
 
 
 def enqueue_generation(suggestion_id, delay=None):

@@ -211,10 +211,17 @@ def test_similar_matches_whole_word_starts_only(client, make_article):
 
 
 @needs_redis
-def test_rate_limit_works_with_redis_as_the_cache(client, db, settings):
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.redis.RedisCache",
+        "whatanswers.redis_cache.SharedClientRedisCache",  # one round trip
+    ],
+)
+def test_rate_limit_works_with_redis_as_the_cache(client, db, settings, backend):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": backend,
             "LOCATION": "redis://127.0.0.1:6379/14",
             "KEY_PREFIX": f"test-{time.time()}",
         }
@@ -222,3 +229,8 @@ def test_rate_limit_works_with_redis_as_the_cache(client, db, settings):
     settings.SUGGEST_RATE_LIMIT = 2
     codes = [post(client, f"What causes redis case {i}").status_code for i in range(3)]
     assert codes == [302, 302, 429]
+    redis = cache._cache.get_client()
+    keys = redis.keys(f"{settings.CACHES['default']['KEY_PREFIX']}*ratelimit:suggest*")
+    assert len(keys) == 1
+    # The window's counter expires with the window; it never lives for ever.
+    assert 0 < redis.ttl(keys[0]) <= settings.SUGGEST_RATE_WINDOW + 1

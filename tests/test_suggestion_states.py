@@ -2,6 +2,7 @@ import pytest
 
 from articles.models import Article
 from suggestions.models import InvalidTransition, Suggestion
+from suggestions.tasks import count_similar
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,12 @@ def test_a_draft_does_not_count_as_answered(make_article):
 def test_new_suggestion_knows_how_many_answers_look_similar(make_article):
     make_article("What causes hiccups?")
     make_article("Why do hiccups stop?")
-    assert submit("How to cure hiccups quickly?").similar_count == 2
+    suggestion = submit("How to cure hiccups quickly?")
+    assert suggestion.similar_count is None  # counted off the POST
+    assert count_similar.call() == 1
+    suggestion.refresh_from_db()
+    assert suggestion.similar_count == 2
+    assert count_similar.call() == 0  # each suggestion is counted once
 
 
 def test_moves_record_who_when_from_to_and_note(editor, make_article):

@@ -1,4 +1,5 @@
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
@@ -199,3 +200,38 @@ def test_without_a_shared_cache_a_process_flushes_its_own_views(
     client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
     client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
     assert ArticleView.objects.get(article=article).count == 2  # no task ran
+
+
+@needs_redis
+def test_each_process_sends_its_views_to_redis_by_itself(make_article):
+    """A cached page's view costs no round trip: the process adds views up
+    and its sender thread stores them as one slot a second."""
+    article = make_article()
+    with override_settings(CACHES=REDIS_CACHE):
+        cache.clear()
+        for _ in range(3):
+            viewcounts.buffer_view(article.pk)
+        deadline = time.monotonic() + 5
+        while not cache.get(viewcounts.SEQUENCE_KEY):
+            assert time.monotonic() < deadline, "the views were never sent"
+            time.sleep(0.05)
+        viewcounts.flush()
+        cache.clear()
+    assert ArticleView.objects.get(article=article).count == 3
+
+
+@needs_redis
+def test_views_a_process_could_not_send_are_kept_for_the_next_try(make_article):
+    article = make_article()
+    with override_settings(CACHES=REDIS_CACHE):
+        cache.clear()
+        with mock.patch(
+            "articles.viewcounts.store_slot", side_effect=ConnectionError("down")
+        ):
+            viewcounts.process_views.add(article.pk, "2026-11-24")
+            with pytest.raises(ConnectionError):
+                viewcounts.process_views.send()
+        viewcounts.process_views.add(article.pk, "2026-11-24")
+        viewcounts.flush()
+        cache.clear()
+    assert ArticleView.objects.get(article=article).count == 2

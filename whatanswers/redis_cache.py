@@ -35,6 +35,17 @@ class SharedClientRedisCache(RedisCache):
     return n
     """
 
+    def incr_expiring(self, key, timeout):
+        """Add one to `key` (created at 1, expiring in `timeout` seconds) and
+        return the count, in one round trip; for rate limits."""
+        client = self._cache.get_client(write=True)
+        key = self.make_and_validate_key(key)
+        with client.pipeline() as pipe:
+            pipe.incr(key)
+            pipe.expire(key, int(timeout), nx=True)
+            count, _ = pipe.execute()
+        return count
+
     def publish(self, channel, message):
         """Send `message` on `channel` (prefixed like a key); for
         articles.page_tokens."""

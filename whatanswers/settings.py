@@ -132,7 +132,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # modelsearch's PostgreSQL full-text search needs contrib.postgres.
     INSTALLED_APPS.append("django.contrib.postgres")
-    if env_bool("DATABASE_SERVER_SIDE_BINDING", False):
+    # Bind parameters on the server, so that psycopg prepares the statements
+    # a connection runs often and PostgreSQL plans them once, not per request.
+    if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 REDIS_URL = env("REDIS_URL")
@@ -220,6 +222,8 @@ VIEW_SEND_SECONDS = env_int("VIEW_SEND_SECONDS", 1)
 # then each web process flushes its own buffered views every VIEW_FLUSH_SECONDS.
 VIEW_FLUSH_IN_PROCESS = env_bool("VIEW_FLUSH_IN_PROCESS", not REDIS_URL)
 RANKINGS_REFRESH_SECONDS = env_int("RANKINGS_REFRESH_SECONDS", 60)
+# How soon moderators see how many answers look like a new suggestion.
+SIMILAR_COUNT_SECONDS = env_int("SIMILAR_COUNT_SECONDS", 30)
 RELATED_REFRESH_BATCH = env_int("RELATED_REFRESH_BATCH", 500)
 RELATED_MAX_AGE_SECONDS = env_int("RELATED_MAX_AGE_SECONDS", 24 * 3600)
 # Sitemap section pages list at most this many answers each.

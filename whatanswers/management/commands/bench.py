@@ -66,8 +66,14 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=3, help="s per run")
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument(
+            "--only",
+            choices=["pages", "trending", "search", "suggest"],
+            action="append",
+            help="measure only this (repeatable); everything by default",
+        )
 
-    def handle(self, *args, scale, duration, rounds, connections, **options):
+    def handle(self, *args, scale, duration, rounds, connections, only, **options):
         if not shutil.which("wrk"):
             raise CommandError(
                 "wrk is not installed: apt-get install wrk (make bench does this "
@@ -78,11 +84,15 @@ class Command(BaseCommand):
         with ExitStack() as servers:
             for name in PORTS:
                 servers.enter_context(Server(name, PORTS[name]))
-            pages = self._pages()
-            self._measure_pages(pages, rounds)
-            self._measure_trending()
-            self._measure_search()
-            self._measure_suggest()
+            wanted = set(only or ["pages", "trending", "search", "suggest"])
+            if "pages" in wanted:
+                self._measure_pages(self._pages(), rounds)
+            if "trending" in wanted:
+                self._measure_trending()
+            if "search" in wanted:
+                self._measure_search()
+            if "suggest" in wanted:
+                self._measure_suggest()
 
     # Data ---------------------------------------------------------------
 

@@ -8,10 +8,11 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from articles.tasks import flush_views, refresh_rankings, refresh_trending
+from suggestions.tasks import count_similar
 
 
 class Command(BaseCommand):
-    help = "Enqueue the periodic background tasks (view flushes, rankings)."
+    help = "Enqueue the periodic background tasks (views, rankings, suggestions)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             (flush_views, settings.VIEW_FLUSH_SECONDS),
             (refresh_trending, settings.TRENDING_CACHE_SECONDS),
             (refresh_rankings, settings.RANKINGS_REFRESH_SECONDS),
+            (count_similar, settings.SIMILAR_COUNT_SECONDS),
         ]
         due = dict.fromkeys(range(len(schedule)), 0.0)
         self.stdout.write("Scheduler: enqueuing periodic tasks (Ctrl-C stops it).")
