@@ -23,7 +23,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from . import trend_points
@@ -103,6 +103,10 @@ class ProcessViews:
                 self.send()
             except Exception:
                 logger.warning("Could not send views to the cache", exc_info=True)
+            finally:
+                # Seeding a lost sequence reads the database: do not keep
+                # this thread's connection open between sends.
+                connections.close_all()
 
 
 process_views = ProcessViews()
