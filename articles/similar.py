@@ -1,8 +1,8 @@
 """Published answers that look like a piece of text, best match first.
 
-A keyword matcher over the search index (PostgreSQL full-text search or
-SQLite FTS5). It is what the suggest flow uses to say "Already answered?" and
-what the outline generator uses to pick a topic.
+A keyword matcher over full-text indexes (on PostgreSQL the questions' own,
+on SQLite the search index's FTS5 table). It is what the suggest flow uses to
+say "Already answered?" and what the outline generator uses to pick a topic.
 """
 
 import re
@@ -15,6 +15,7 @@ from modelsearch.models import IndexEntry
 from topics.models import normalise_question
 
 from .models import Article
+from .search_postgres import QUESTION_CONFIG
 
 # Words that say what kind of question it is, not what it is about.
 STOPWORDS = frozenset(
@@ -71,32 +72,32 @@ def similar_articles(text, limit=5):
 
 
 def candidate_ids(words, limit):
-    """A subquery of the ids of indexed answers matching the words as
-    prefixes: up to `limit` holding every word, and up to `limit` holding
-    any. Each half reads at most `limit` index entries."""
+    """A subquery of the ids of answers matching the words as prefixes: up
+    to `limit` holding every word, and up to `limit` holding any. Each half
+    reads a full-text index and at most `limit` rows."""
     words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in words]
     words = [w for w in words if w]
     if not words:
         return []
-    content_type = ContentType.objects.get_for_model(Article).pk
     if connection.vendor == "postgresql":
-        return RawSQL(*_postgres_query(words, content_type, limit))
+        return RawSQL(*_postgres_query(words, limit))
+    content_type = ContentType.objects.get_for_model(Article).pk
     return RawSQL(*_sqlite_query(words, content_type, limit))
 
 
-def _postgres_query(words, content_type, limit):
-    # Prefix matches in the question and summary only (weights A and B).
-    terms = [f"{w}:*AB" for w in words]
-    table = IndexEntry._meta.db_table
+def _postgres_query(words, limit):
+    # Prefix matches in the question, by its own full-text index (migration
+    # 0008). Not the index entries: their vectors hold whole bodies, and for
+    # common words the planner would rather read them all than the index.
+    terms = [f"{w}:*" for w in words]
     part = (
-        f"(SELECT object_id::bigint FROM {table} WHERE content_type_id = %s "
-        f"AND body @@ to_tsquery(%s) LIMIT %s)"
+        f"(SELECT id FROM articles_article "
+        f"WHERE to_tsvector('{QUESTION_CONFIG}', question) "
+        f"@@ to_tsquery('{QUESTION_CONFIG}', %s) "
+        f"AND status = 'published' LIMIT %s)"
     )
     sql = f"{part} UNION ALL {part}"
-    return sql, [
-        content_type, " & ".join(terms), limit,
-        content_type, " | ".join(terms), limit,
-    ]  # fmt: skip
+    return sql, [" & ".join(terms), limit, " | ".join(terms), limit]
 
 
 def _sqlite_query(words, content_type, limit):

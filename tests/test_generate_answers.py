@@ -10,6 +10,7 @@ from taggit.models import TaggedItem
 
 from articles.models import Article, ArticleView, KeyFact, Source
 from articles.search import bulk_index, search_articles
+from articles.search_postgres import GIN_INDEXES_SQL, GIN_TABLES
 from topics.models import QuestionType, Topic
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,25 @@ def test_bulk_index_builds_the_vectors_modelsearch_builds(
         cursor.execute(query, [str(article.pk)])
         assert cursor.fetchall() == by_modelsearch
     assert len(by_modelsearch) > 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_search_indexes_keep_no_pending_list_after_a_bulk_load():
+    """Searches read a GIN pending list in full: it stays off, and a bulk load
+    that switched it on merges it and switches it off again."""
+
+    def fastupdate():
+        with connection.cursor() as cursor:
+            cursor.execute(GIN_INDEXES_SQL, [list(GIN_TABLES)])
+            names = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+                [names],
+            )
+            return dict(cursor.fetchall())
+
+    before = fastupdate()
+    assert len(before) >= 5  # modelsearch's three and ours on both tables
+    assert all(options == ["fastupdate=off"] for options in before.values())
+    generate(12)
+    assert fastupdate() == before

@@ -8,6 +8,7 @@ search in bulk, batch by batch, with a progress bar.
 
 import sys
 import time
+from contextlib import nullcontext
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
@@ -15,6 +16,7 @@ from django.db import connection, reset_queries, transaction
 from articles import caching, rankings, trending
 from articles.models import Article
 from articles.search import bulk_index
+from articles.search_postgres import bulk_loading
 from articles.synthetic import Corpus
 
 
@@ -55,16 +57,17 @@ class Command(BaseCommand):
         started = time.monotonic()
         corpus.create_taxonomy()
         progress = Progress(self.stdout, count, "answers")
-        # Numbering continues after existing answers, so --force never
-        # repeats a question or slug.
-        for offset in range(0, count, batch):
-            size = min(batch, count - offset)
-            with transaction.atomic():
-                created = corpus.create_answers(existing + offset, size)
-            bulk_index([a.pk for a in created])
-            reset_queries()  # under DEBUG, Django keeps every (huge) statement
-            progress.update(offset + size)
-        progress.done()
+        with bulk_loading() if connection.vendor == "postgresql" else nullcontext():
+            # Numbering continues after existing answers, so --force never
+            # repeats a question or slug.
+            for offset in range(0, count, batch):
+                size = min(batch, count - offset)
+                with transaction.atomic():
+                    created = corpus.create_answers(existing + offset, size)
+                bulk_index([a.pk for a in created])
+                reset_queries()  # under DEBUG, Django keeps every statement
+                progress.update(offset + size)
+            progress.done()
         if views:
             progress = Progress(self.stdout, views, "view rows")
             corpus.create_views(views, days, progress.update)
