@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
+from . import revisions
+from .admin_history import RevisionHistoryMixin
 from .models import Article, InvalidTransition, KeyFact, Source, UnansweredSearch
 
 
@@ -22,7 +24,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(RevisionHistoryMixin, MarkdownxModelAdmin):
     list_display = [
         "question",
         "status",
@@ -84,20 +86,23 @@ class ArticleAdmin(MarkdownxModelAdmin):
         super().save_model(request, obj, form, change)
         if publishing:
             obj.publish(by=request.user)
+            request.published_now = True  # said in the revision's comment
 
     @admin.action(description=_("Publish selected answers"), permissions=["change"])
     def publish_selected(self, request, queryset):
-        self._move(request, queryset, "publish", _("published"))
+        self._move(request, queryset, "publish", _("published"), _("Published"))
 
     @admin.action(description=_("Unpublish selected answers"), permissions=["change"])
     def unpublish_selected(self, request, queryset):
-        self._move(request, queryset, "unpublish", _("unpublished"))
+        self._move(request, queryset, "unpublish", _("unpublished"), _("Unpublished"))
 
-    def _move(self, request, queryset, method, done):
+    def _move(self, request, queryset, method, done, comment):
         moved = skipped = 0
         for article in queryset:
             try:
-                getattr(article, method)(by=request.user)
+                # One revision per answer, so each can be restored alone.
+                with revisions.recorded(comment, user=request.user):
+                    getattr(article, method)(by=request.user)
                 moved += 1
             except InvalidTransition:
                 skipped += 1

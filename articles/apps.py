@@ -7,4 +7,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Keep the search index, page caches and stored counts in step.
-        from . import invalidation, search  # noqa: F401
+        from . import invalidation, revisions, search  # noqa: F401
+
+        revisions.register()

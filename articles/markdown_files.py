@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from topics.models import QuestionType, Topic, normalise_question
 
+from . import revisions
 from .models import Article, KeyFact, Source
 
 KEYS = [
@@ -233,7 +234,8 @@ def import_file(path):
     except (OSError, UnicodeDecodeError) as exc:
         raise FileError("file", f"cannot be read: {exc}") from exc
     data = parse_article(text)
-    with transaction.atomic():
+    comment = f"Imported from {path.name}"
+    with transaction.atomic(), revisions.recorded(comment, origin="import_articles"):
         return _save(data)
 
 
@@ -270,6 +272,7 @@ def _save(data):
         Source(article=article, position=i, **source)
         for i, source in enumerate(data.sources, start=1)
     )
+    revisions.include(article)
     return "created" if created else "updated"
 
 

@@ -274,6 +274,17 @@ class Article(index.Indexed, models.Model):
         key = f"articles:body:v1:{self.pk}:{self.updated_at.timestamp()}"
         return cache.get_or_set(key, lambda: render_markdown(self.body), 24 * 3600)
 
+    @property
+    def tagged_items(self):
+        """The answer's tag links; its revisions follow them (articles.revisions)."""
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        return TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=self.pk,
+        )
+
     def publish(self, by=None):
         """Publish, then tell listeners once the transaction commits.
 
@@ -449,3 +460,4 @@ from .ranking_models import (  # noqa: E402, F401
     TrendPoints,
     ViewFlush,
 )
+from .revision_models import RevisionOrigin  # noqa: E402, F401

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "markdownx",
     "django_tasks_db",
     "modelsearch",
+    "reversion",
     "topics",
     "articles",
     "suggestions",

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from articles import revisions
 from articles.models import Article, KeyFact, Source
 from articles.similar import similar_articles
 from topics.models import QuestionType, Topic
@@ -67,7 +68,13 @@ def _most_common(items):
 
 @transaction.atomic
 def save_draft(draft):
-    """Save a Draft as a draft Article with its key facts and sources."""
+    """Save a Draft as a draft Article with its key facts and sources, as
+    its first revision."""
+    with revisions.recorded("Drafted by the answer generator", origin="generate_draft"):
+        return _save_draft(draft)
+
+
+def _save_draft(draft):
     article = Article.objects.create(
         question=draft.question,
         topic=draft.topic,
@@ -91,4 +98,5 @@ def save_draft(draft):
         )
         for i, source in enumerate(draft.sources, start=1)
     )
+    revisions.include(article)
     return article

@@ -1,0 +1,143 @@
+"""An answer's revisions in the admin: history, compare, restore.
+
+`RevisionHistoryMixin` makes every save of the change form a revision (by
+the editor, with Django's change message as its comment), and replaces the
+admin's History page with the list of revisions, where an editor compares any
+two and restores one.
+"""
+
+import reversion
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from reversion.models import Version
+
+from . import revisions
+
+
+class RevisionHistoryMixin:
+    object_history_template = "admin/articles/article/revisions.html"
+
+    # Saving --------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with revisions.recorded(_("Changed"), user=request.user):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # Both run after the inlines and tags are saved: the moment to record.
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._record(request, obj, entry.get_change_message() or _("Created"))
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._record(request, obj, entry.get_change_message() or _("Saved"))
+        return entry
+
+    @staticmethod
+    def _record(request, obj, text):
+        if reversion.is_active():
+            revisions.include(obj)
+            if getattr(request, "published_now", False):
+                text = f"{_('Published')}. {text}"
+            reversion.set_comment(text)
+
+    # Pages ---------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article(self, request, object_id, change=False):
+        article = get_object_or_404(self.model, pk=unquote(object_id))
+        allowed = (
+            self.has_change_permission(request, article)
+            if change
+            else self.has_view_or_change_permission(request, article)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def _version(self, article, version_id):
+        try:
+            return revisions.versions_of(article).get(pk=version_id)
+        except (Version.DoesNotExist, ValueError, TypeError):
+            raise Http404(_("No such revision of this answer.")) from None
+
+    def _context(self, request, article, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "object": article,
+            "title": title,
+            "has_change_permission": self.has_change_permission(request, article),
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._article(request, object_id)
+        versions = list(revisions.versions_of(article))
+        context = {
+            **self._context(request, article, _("Revisions: %s") % article),
+            "versions": versions,
+            "newest": versions[0] if versions else None,
+            "older": versions[1] if len(versions) > 1 else None,
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def compare_view(self, request, object_id):
+        article = self._article(request, object_id)
+        old = self._version(article, request.GET.get("from"))
+        new = self._version(article, request.GET.get("to"))
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = {
+            **self._context(request, article, _("Compare revisions: %s") % article),
+            "old": old,
+            "new": new,
+            "rows": revisions.compare(revisions.snapshot(old), revisions.snapshot(new)),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        article = self._article(request, object_id, change=True)
+        version = self._version(article, version_id)
+        live = article.status == article.Status.PUBLISHED
+        if request.method == "POST":
+            keep_live = live and request.POST.get("keep_live") == "on"
+            revisions.restore(article, version, request.user, keep_live=keep_live)
+            note = _("Restored revision %(n)s.") % {"n": version.revision_id}
+            if live and not keep_live:
+                note += " " + _("The answer is now a draft; publish it when ready.")
+            messages.success(request, note)
+            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        current = revisions.versions_of(article).first()
+        context = {
+            **self._context(request, article, _("Restore a revision: %s") % article),
+            "version": version,
+            "live": live,
+            "rows": revisions.compare(
+                revisions.snapshot(current), revisions.snapshot(version)
+            )
+            if current
+            else [],
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)

@@ -1,0 +1,20 @@
+"""What django-reversion does not record about a revision (articles.revisions)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RevisionOrigin(models.Model):
+    """The command or task that made a revision no user made."""
+
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="origin"
+    )
+    name = models.CharField(_("made by"), max_length=100)
+
+    class Meta:
+        verbose_name = _("revision origin")
+        verbose_name_plural = _("revision origins")
+
+    def __str__(self):
+        return self.name

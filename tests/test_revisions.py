@@ -1,0 +1,263 @@
+"""Every change to an answer is kept as a revision; editors compare and
+restore them in the admin."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from reversion.models import Revision
+
+from articles import revisions
+from articles.markdown_files import import_file
+from articles.models import Article
+from suggestions.generators import Draft, save_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def history_of(article):
+    return list(revisions.versions_of(article))
+
+
+def inline_rows(prefix, rows, fields):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(len(rows)),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data[f"{prefix}-{i}-id"] = row.pk
+        data[f"{prefix}-{i}-article"] = row.article_id
+        for name in fields:
+            data[f"{prefix}-{i}-{name}"] = getattr(row, name)
+    return data
+
+
+def save_in_admin(client, article, **changes):
+    """Post the change form as an editor would: the answer as it is, with
+    `changes`."""
+    article = Article.objects.get(pk=article.pk)
+    data = {
+        "question": article.question,
+        "slug": article.slug,
+        "topic": article.topic_id,
+        "question_type": article.question_type_id,
+        "summary": article.summary,
+        "body": article.body,
+        "tags": ", ".join(sorted(article.tags.names())),
+        "status": article.status,
+        "published_at_0": "",
+        "published_at_1": "",
+        "last_updated": article.last_updated.isoformat(),
+        **inline_rows("key_facts", list(article.key_facts.all()), ["position", "text"]),
+        **inline_rows(
+            "sources",
+            list(article.sources.all()),
+            ["position", "title", "url", "publisher"],
+        ),
+        **changes,
+    }
+    if article.published_at:
+        local = timezone.localtime(article.published_at)
+        data["published_at_0"] = local.date().isoformat()
+        data["published_at_1"] = local.time().strftime("%H:%M:%S")
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_an_admin_save_is_a_revision_by_the_editor(editor_client, editor, make_article):
+    article = make_article("What causes thunder?", key_facts=["Old fact."])
+    save_in_admin(editor_client, article, summary="A better summary.")
+    (version,) = history_of(article)
+    assert version.revision.user == editor
+    assert "Summary" in version.revision.get_comment()
+    snapshot = revisions.snapshot(version)
+    assert snapshot["summary"] == "A better summary."
+    assert snapshot["key facts"] == ["Old fact."]
+
+
+def test_publishing_from_the_form_says_so(editor_client, make_article):
+    article = make_article(status=Article.Status.DRAFT)
+    save_in_admin(editor_client, article, status="published")
+    assert history_of(article)[0].revision.get_comment().startswith("Published.")
+
+
+def test_bulk_publish_keeps_one_revision_per_answer(
+    editor_client, editor, make_article
+):
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(2)]
+    editor_client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [a.pk for a in drafts]},
+    )
+    for article in drafts:
+        (version,) = history_of(article)
+        assert version.revision.get_comment() == "Published"
+        assert version.revision.user == editor
+        assert revisions.snapshot(version)["status"] == "published"
+    assert Revision.objects.count() == 2
+
+
+def test_an_import_is_a_revision_by_the_command(tmp_path, topic, question_type):
+    path = tmp_path / "frost.md"
+    path.write_text(
+        "---\nquestion: What causes frost?\ntopic: Daily Life\n"
+        "question_type: What Causes\n"
+        "status: draft\nsummary: Cold glass.\ntags: [winter, ice]\n"
+        "key_facts: [Water freezes., Glass cools fast.]\n"
+        "sources:\n  - title: Frost\n    url: https://example.org/frost\n---\n"
+        "Body text.\n",
+        encoding="utf-8",
+    )
+    import_file(path)
+    article = Article.objects.get(question="What causes frost?")
+    (version,) = history_of(article)
+    assert version.revision.get_comment() == "Imported from frost.md"
+    assert version.revision.user is None
+    assert version.revision.origin.name == "import_articles"
+    snapshot = revisions.snapshot(version)
+    assert snapshot["key facts"] == ["Water freezes.", "Glass cools fast."]
+    assert snapshot["sources"] == ["Frost — https://example.org/frost"]
+    assert snapshot["tags"] == ["ice", "winter"]
+
+
+def test_a_generated_draft_is_a_revision_by_the_generator(topic, question_type):
+    article = save_draft(
+        Draft(
+            question="What causes hiccups?",
+            topic=topic,
+            question_type=question_type,
+            summary="A spasm.",
+            body="Outline.",
+            key_facts=["A fact."],
+            sources=[{"title": "S", "url": "https://example.org/s"}],
+        )
+    )
+    (version,) = history_of(article)
+    assert version.revision.origin.name == "generate_draft"
+    assert revisions.snapshot(version)["key facts"] == ["A fact."]
+
+
+@pytest.fixture
+def three_versions(editor_client, make_article):
+    """Revisions 1–3 of one answer, with facts and sources added, removed
+    and reordered between them."""
+    article = make_article(
+        "What causes tides?",
+        body="Line one.\nLine two.",
+        key_facts=["Moon pulls.", "Sun pulls too."],
+        sources=[("NOAA", "https://example.org/noaa")],
+        tags=["sea"],
+    )
+    save_in_admin(editor_client, article)  # 1: as created
+    article.refresh_from_db()
+    facts = list(article.key_facts.all())
+    facts[0].position, facts[1].position = 2, 1  # reordered
+    for fact in facts:
+        fact.save()
+    article.key_facts.create(text="Two tides a day.", position=3)  # added
+    article.sources.all().delete()  # removed
+    article.sources.create(title="Britannica", url="https://example.org/b", position=1)
+    article.body = "Line one.\nLine 2, rewritten."
+    article.save()
+    article.tags.set(["sea", "moon"])
+    save_in_admin(editor_client, article)  # 2
+    save_in_admin(editor_client, article, summary="Gravity.")  # 3
+    return article
+
+
+def test_compare_shows_every_field_and_a_line_diff(editor_client, three_versions):
+    article = three_versions
+    newest, _middle, oldest = history_of(article)
+    page = editor_client.get(
+        f"/admin/articles/article/{article.pk}/history/compare/"
+        f"?from={oldest.pk}&to={newest.pk}"
+    ).content.decode()
+    for field in ("Question", "Summary", "Body", "Key facts", "Sources", "Tags",
+                  "Topic", "Type", "Status"):  # fmt: skip
+        assert f'<th scope="row">{field}</th>' in page
+    assert '<li class="removed">' in page and "Line two." in page
+    assert "Line 2, rewritten." in page
+    assert "Two tides a day." in page and "Britannica" in page
+
+
+def test_restore_puts_back_facts_and_sources_as_they_were(
+    editor_client, editor, three_versions
+):
+    article = three_versions
+    oldest = history_of(article)[-1]
+    response = editor_client.post(
+        f"/admin/articles/article/{article.pk}/history/{oldest.pk}/restore/",
+        {"keep_live": "on"},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert [f.text for f in article.key_facts.all()] == [
+        "Moon pulls.",
+        "Sun pulls too.",
+    ]
+    assert [(s.title, s.url) for s in article.sources.all()] == [
+        ("NOAA", "https://example.org/noaa")
+    ]
+    assert sorted(article.tags.names()) == ["sea"]
+    assert article.body == "Line one.\nLine two."
+    assert article.status == Article.Status.PUBLISHED  # the editor chose so
+    newest = history_of(article)[0]
+    assert newest.revision.get_comment() == f"Restored revision {oldest.revision_id}"
+    assert newest.revision.user == editor
+    assert len(history_of(article)) == 4  # nothing is lost
+    assert "Line two." in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_restore_never_keeps_an_answer_live_unless_asked(editor_client, three_versions):
+    article = three_versions
+    oldest = history_of(article)[-1]
+    editor_client.post(
+        f"/admin/articles/article/{article.pk}/history/{oldest.pk}/restore/"
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_restore_never_publishes_a_draft(editor_client, make_article):
+    article = make_article(status=Article.Status.DRAFT)
+    save_in_admin(editor_client, article, status="published")
+    article.refresh_from_db()
+    article.unpublish()
+    save_in_admin(editor_client, Article.objects.get(pk=article.pk))
+    published_version = history_of(article)[-1]
+    assert revisions.snapshot(published_version)["status"] == "published"
+    editor_client.post(
+        f"/admin/articles/article/{article.pk}/history/{published_version.pk}/restore/",
+        {"keep_live": "on"},
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_history_pages_are_for_staff_and_restores_need_csrf(editor, three_versions):
+    article = three_versions
+    version = history_of(article)[-1]
+    history = f"/admin/articles/article/{article.pk}/history/"
+    restore = f"/admin/articles/article/{article.pk}/history/{version.pk}/restore/"
+    anonymous = Client()
+    assert anonymous.get(history).status_code == 302  # to the login page
+    assert anonymous.post(restore).status_code == 302
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(editor)
+    assert strict.post(restore).status_code == 403
+    assert strict.get(history).status_code == 200
+
+
+def test_a_revision_of_another_answer_is_not_found(editor_client, make_article):
+    one, other = make_article(), make_article()
+    save_in_admin(editor_client, one)
+    foreign = history_of(one)[0]
+    url = f"/admin/articles/article/{other.pk}/history/{foreign.pk}/restore/"
+    assert editor_client.get(url).status_code == 404
+    bad = f"/admin/articles/article/{other.pk}/history/compare/?from=x&to=%00"
+    assert editor_client.get(bad).status_code == 404
