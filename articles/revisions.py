@@ -9,13 +9,16 @@ is itself a new version, and it never publishes by itself.
 
 import difflib
 from contextlib import contextmanager
+from datetime import timedelta
 
 import reversion
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, KeyFact, RevisionOrigin, Source
+from .models import Article, KeyFact, Ranking, RevisionOrigin, Source
 
 
 def register():
@@ -175,3 +178,39 @@ def restore(article, version, user, keep_live=False):
         article.tags.set(old["_tags"])
         include(article)
     return article
+
+
+SCHEDULED_KEY = "revisions:scheduled-through"
+# A revision's time is taken when its request starts; publishing "now" sets
+# the publish time a moment later.
+SAME_REQUEST = timedelta(minutes=1)
+
+
+def record_scheduled_go_lives(now=None):
+    """Give each answer whose scheduled time came since the last pass a
+    revision "Published (as scheduled)". Run by the scheduled pass
+    (articles.tasks.refresh_rankings); returns how many it recorded.
+
+    An answer published at once already has its "Published" revision from
+    that moment; one whose newest revision is older than its publish time
+    (by more than the length of a request) went live by the clock alone.
+    """
+    now = now or timezone.now()
+    state = Ranking.objects.filter(key=SCHEDULED_KEY).first()
+    since = state.computed_at if state else now
+    went_live = Article.objects.filter(
+        status=Article.Status.PUBLISHED, published_at__gt=since, published_at__lte=now
+    ).order_by("published_at")
+    recorded_count = 0
+    for article in went_live:
+        newest = Version.objects.get_for_object(article).aggregate(
+            at=Max("revision__date_created")
+        )["at"]
+        if newest is None or newest < article.published_at - SAME_REQUEST:
+            with recorded("Published (as scheduled)", origin="scheduler"):
+                include(article)
+            recorded_count += 1
+    Ranking.objects.update_or_create(
+        key=SCHEDULED_KEY, defaults={"value": [], "computed_at": now}
+    )
+    return recorded_count

@@ -6,7 +6,7 @@ Every task is idempotent: running one twice does no harm.
 
 from django.tasks import task
 
-from . import caching, rankings, trend_points, trending, viewcounts
+from . import caching, rankings, revisions, trend_points, trending, viewcounts
 from .models import Article
 
 
@@ -38,6 +38,7 @@ def refresh_related_for(article_id):
 def refresh_rankings():
     """The scheduled pass: counts, tag frequencies and a slice of related."""
     trending.store_newest()
+    revisions.record_scheduled_go_lives()
     if rankings.refresh_counts():
         # Scheduled answers went live (or left) without a save.
         caching.bump("site", "latest", "trending")

@@ -1,6 +1,8 @@
 """Every change to an answer is kept as a revision; editors compare and
 restore them in the admin."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -261,3 +263,27 @@ def test_a_revision_of_another_answer_is_not_found(editor_client, make_article):
     assert editor_client.get(url).status_code == 404
     bad = f"/admin/articles/article/{other.pk}/history/compare/?from=x&to=%00"
     assert editor_client.get(bad).status_code == 404
+
+
+def test_a_scheduled_answer_going_live_is_a_revision_by_the_scheduler(
+    editor_client, make_article
+):
+    soon = timezone.now() + timedelta(minutes=10)
+    scheduled = make_article(status=Article.Status.DRAFT)
+    at_once = make_article(status=Article.Status.DRAFT)
+    revisions.record_scheduled_go_lives()  # the pass that ran before
+    save_in_admin(
+        editor_client,
+        scheduled,
+        status="published",
+        published_at_0=timezone.localtime(soon).date().isoformat(),
+        published_at_1=timezone.localtime(soon).time().strftime("%H:%M:%S"),
+    )
+    save_in_admin(editor_client, at_once, status="published")
+    later = soon + timedelta(minutes=1)
+    assert revisions.record_scheduled_go_lives(now=later) == 1
+    newest = history_of(scheduled)[0]
+    assert newest.revision.get_comment() == "Published (as scheduled)"
+    assert newest.revision.origin.name == "scheduler"
+    assert len(history_of(at_once)) == 1  # its "Published" revision only
+    assert revisions.record_scheduled_go_lives(now=later) == 0  # once
