@@ -6,6 +6,7 @@ committed, so an answer's inlines and tags (saved after the answer itself in
 the admin) are indexed with it.
 """
 
+import re
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
@@ -43,6 +44,38 @@ def search_articles(query):
         .select_related("topic", "question_type")
         .search(words)
     )
+
+
+ADMIN_MATCHES = 1000
+
+
+def matching_ids(query, limit=ADMIN_MATCHES):
+    """Ids of answers in any state whose question, summary, key facts, tags
+    or body hold every word of `query`, read from the search index (for the
+    admin's answers list). At most `limit`: a list to page through, not a
+    ranking."""
+    words = re.findall(r"\w+", normalise_question(query))
+    if not words:
+        return []
+    content_type = ContentType.objects.get_for_model(Article).pk
+    table = IndexEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The GIN index over title || body (migration 0006) serves this.
+            cursor.execute(
+                f"SELECT object_id::bigint FROM {table} "
+                f"WHERE content_type_id = %s "
+                f"AND (title || body) @@ plainto_tsquery(%s) LIMIT %s",
+                [content_type, " ".join(words), limit],
+            )
+        else:
+            cursor.execute(
+                f"SELECT CAST(e.object_id AS INTEGER) FROM {table}_fts f "
+                f"JOIN {table} e ON e.id = f.rowid "
+                f"WHERE {table}_fts MATCH %s AND e.content_type_id = %s LIMIT %s",
+                [" AND ".join(f'"{w}"' for w in words), content_type, limit],
+            )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def record_search(query, result_count, day=None):
