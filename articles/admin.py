@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
 from . import revisions
+from .admin_forms import ArticleAdminForm
 from .admin_history import RevisionHistoryMixin
 from .models import Article, InvalidTransition, KeyFact, Source, UnansweredSearch
 from .search import matching_ids
@@ -27,6 +28,7 @@ class SourceInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(RevisionHistoryMixin, MarkdownxModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "question",
         "status",
@@ -55,9 +57,13 @@ class ArticleAdmin(RevisionHistoryMixin, MarkdownxModelAdmin):
     inlines = [KeyFactInline, SourceInline]
     actions = ["publish_selected", "unpublish_selected"]
     readonly_fields = ["created_at", "updated_at"]
+
+    class Media:
+        js = ["js/admin-unsaved.js"]
+
     fieldsets = [
         (None, {"fields": ["question", "slug", "topic", "question_type", "summary"]}),
-        (None, {"fields": ["body", "tags"]}),
+        (None, {"fields": ["body", "tags", "edited_version"]}),
         (
             _("Publishing"),
             {

@@ -42,6 +42,11 @@ def inline_rows(prefix, rows, fields):
 def save_in_admin(client, article, **changes):
     """Post the change form as an editor would: the answer as it is, with
     `changes`."""
+    response = post_change_form(client, article, **changes)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def post_change_form(client, article, **changes):
     article = Article.objects.get(pk=article.pk)
     data = {
         "question": article.question,
@@ -67,8 +72,7 @@ def save_in_admin(client, article, **changes):
         local = timezone.localtime(article.published_at)
         data["published_at_0"] = local.date().isoformat()
         data["published_at_1"] = local.time().strftime("%H:%M:%S")
-    response = client.post(change_url(article), data)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    return client.post(change_url(article), data)
 
 
 def test_an_admin_save_is_a_revision_by_the_editor(editor_client, editor, make_article):
@@ -287,3 +291,63 @@ def test_a_scheduled_answer_going_live_is_a_revision_by_the_scheduler(
     assert newest.revision.origin.name == "scheduler"
     assert len(history_of(at_once)) == 1  # its "Published" revision only
     assert revisions.record_scheduled_go_lives(now=later) == 0  # once
+
+
+def change_form(client, article):
+    """What the editor's browser holds: the form as rendered, fields filled."""
+    response = client.get(change_url(article))
+    assert response.status_code == 200
+    return response.context["adminform"].form["edited_version"].value()
+
+
+def test_a_stale_save_is_refused_and_loses_nothing(
+    client, django_user_model, make_article
+):
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors")
+    first, second = (
+        django_user_model.objects.create_user(name, password="x", is_staff=True)
+        for name in ("ada", "brian")
+    )
+    for user in (first, second):
+        user.groups.add(editors)
+    first.first_name, first.last_name = "Ada", "Lovelace"
+    first.save()
+    article = make_article("What causes rust?", key_facts=["Iron oxidises."])
+    ada, brian = Client(), Client()
+    ada.force_login(first)
+    brian.force_login(second)
+    ada_token = change_form(ada, article)
+    brian_token = change_form(brian, article)
+    save_in_admin(
+        ada, article, edited_version=ada_token, summary="Iron meets oxygen and water."
+    )
+    # Brian's copy predates Ada's save: his fact fix is refused, not applied.
+    stale = {
+        "edited_version": brian_token,
+        "key_facts-0-text": "Iron oxidises in damp air.",
+    }
+    response = post_change_form(brian, article, **stale)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Not saved: Ada Lovelace saved this answer" in page
+    assert "Summary" in page and "Iron meets oxygen and water." in page  # the diff
+    assert "Iron oxidises in damp air." in page  # his input is kept
+    article.refresh_from_db()
+    assert article.summary == "Iron meets oxygen and water."  # Ada's work stays
+    assert [f.text for f in article.key_facts.all()] == ["Iron oxidises."]
+    # The refused form carries the new token: saving again merges.
+    token = response.context["adminform"].form.data["edited_version"]
+    save_in_admin(brian, article, edited_version=token, **{
+        "key_facts-0-text": "Iron oxidises in damp air.",
+    })  # fmt: skip
+    article.refresh_from_db()
+    assert article.summary == "Iron meets oxygen and water."
+    assert [f.text for f in article.key_facts.all()] == ["Iron oxidises in damp air."]
+
+
+def test_the_change_form_loads_the_unsaved_changes_warning(editor_client, make_article):
+    page = editor_client.get(change_url(make_article())).content.decode()
+    assert "js/admin-unsaved.js" in page
+    assert "<script>" not in page  # nothing inline: the CSP allows none

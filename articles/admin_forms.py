@@ -1,0 +1,85 @@
+"""The answer's change form: it refuses a save based on an out-of-date copy.
+
+The form carries the `updated_at` of the answer as the editor opened it. If
+someone saved the answer since, the save is refused with who saved, when and
+what they changed (the diff of the revisions), and the editor's input stays
+in the form, with the token moved on, so that they can merge and save again.
+"""
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from . import revisions
+from .models import Article
+
+
+def token(moment):
+    return moment.isoformat() if moment else ""
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The admin builds the form's Meta from ArticleAdmin's fieldsets.
+    edited_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict_rows = None
+        if self.instance.pk:
+            self.fields["edited_version"].initial = token(self.instance.updated_at)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        sent = self.data.get(self.add_prefix("edited_version"), "")
+        saved = (
+            Article.objects.filter(pk=self.instance.pk)
+            .values("updated_at", "updated_by")
+            .first()
+        )
+        if not sent or saved is None or sent == token(saved["updated_at"]):
+            return cleaned
+        # Saving again after this merges onto what is saved now.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edited_version")] = token(saved["updated_at"])
+        self.conflict_rows = self._changes_since(parse_datetime(sent))
+        changed = [field for field, differs, _lines in self.conflict_rows if differs]
+        raise forms.ValidationError(
+            _(
+                "Not saved: %(who)s saved this answer at %(when)s, after you "
+                "opened it%(what)s. Your changes are still in the form: check "
+                "theirs below, merge, and save again."
+            )
+            % {
+                "who": self._who(saved["updated_by"]),
+                "when": formats.date_format(
+                    timezone.localtime(saved["updated_at"]), "DATETIME_FORMAT"
+                ),
+                "what": (": " + ", ".join(changed)) if changed else "",
+            },
+            code="stale",
+        )
+
+    @staticmethod
+    def _who(user_id):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is None:
+            return _("someone (or a background task)")
+        return user.get_full_name() or user.get_username()
+
+    def _changes_since(self, opened_at):
+        versions = list(revisions.versions_of(self.instance)[:50])
+        if not versions or opened_at is None:
+            return []
+        based_on = next(
+            (v for v in versions if v.revision.date_created <= opened_at), versions[-1]
+        )
+        if based_on == versions[0]:
+            return []
+        return revisions.compare(
+            revisions.snapshot(based_on), revisions.snapshot(versions[0])
+        )
