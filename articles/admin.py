@@ -10,6 +10,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from . import revisions
 from .admin_forms import ArticleAdminForm
 from .admin_history import RevisionHistoryMixin
+from .admin_trash import TrashOnDeleteMixin
 from .models import Article, InvalidTransition, KeyFact, Source, UnansweredSearch
 from .search import matching_ids
 
@@ -27,7 +28,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionHistoryMixin, MarkdownxModelAdmin):
+class ArticleAdmin(TrashOnDeleteMixin, RevisionHistoryMixin, MarkdownxModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "question",
@@ -55,7 +56,7 @@ class ArticleAdmin(RevisionHistoryMixin, MarkdownxModelAdmin):
     date_hierarchy = "last_updated"
     prepopulated_fields = {"slug": ["question"]}
     inlines = [KeyFactInline, SourceInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "trash_selected"]
     readonly_fields = ["created_at", "updated_at"]
 
     class Media:

@@ -26,6 +26,12 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict_rows = None
+        if "status" in self.fields:  # the trash has its own way in and out
+            self.fields["status"].choices = [
+                choice
+                for choice in self.fields["status"].choices
+                if choice[0] != Article.Status.TRASHED
+            ]
         if self.instance.pk:
             self.fields["edited_version"].initial = token(self.instance.updated_at)
 

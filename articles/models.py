@@ -47,6 +47,7 @@ class Article(index.Indexed, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        TRASHED = "trashed", _("In trash")  # articles.trash
 
     question = models.CharField(
         _("question"), max_length=200, help_text=_("The page title, as a question.")
@@ -121,6 +122,10 @@ class Article(index.Indexed, models.Model):
         editable=False,
         help_text=_("The slug visitors last saw; a change leaves a redirect."),
     )
+    trashed_at = models.DateTimeField(
+        _("moved to trash"), null=True, blank=True, editable=False
+    )
+    status_before_trash = models.CharField(max_length=10, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
@@ -450,6 +455,15 @@ class UnansweredSearch(SearchRecord):
         proxy = True
         verbose_name = _("search with no results")
         verbose_name_plural = _("searches with no results")
+
+
+class TrashedArticle(Article):
+    """Answers in the trash, for their own admin list (articles.trash)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("answer in the trash")
+        verbose_name_plural = _("trash")
 
 
 # Stored rankings live in their own module; imported here so Django finds them.

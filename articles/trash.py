@@ -1,0 +1,56 @@
+"""A trash, not a shredder: deleting an answer moves it here.
+
+A trashed answer has the status "In trash": every public page, the search,
+the sitemap and the feeds show published answers only, so it disappears from
+all of them at once, while its facts, sources, tags, old addresses and view
+counts stay. An editor restores it as it was; only a superuser deletes it for
+good, from the trash.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import revisions
+from .models import Article, InvalidTransition
+
+
+def move_to_trash(article, by=None):
+    article = _fresh(article)
+    if article.status == Article.Status.TRASHED:
+        raise InvalidTransition(f"“{article}” is already in the trash.")
+    with transaction.atomic(), revisions.recorded("Moved to the trash", user=by):
+        article.status_before_trash = article.status
+        article.status = Article.Status.TRASHED
+        article.trashed_at = timezone.now()
+        article.updated_by = by
+        article.save(
+            update_fields=[
+                "status", "status_before_trash", "trashed_at", "updated_by",
+                "updated_at",
+            ]
+        )  # fmt: skip
+        revisions.include(article)
+
+
+def restore_from_trash(article, by=None):
+    """Back to the state it was trashed from (live again if it was live)."""
+    article = _fresh(article)
+    if article.status != Article.Status.TRASHED:
+        raise InvalidTransition(f"“{article}” is not in the trash.")
+    with transaction.atomic(), revisions.recorded("Restored from the trash", user=by):
+        article.status = article.status_before_trash or Article.Status.DRAFT
+        article.status_before_trash = ""
+        article.trashed_at = None
+        article.updated_by = by
+        article.save(
+            update_fields=[
+                "status", "status_before_trash", "trashed_at", "updated_by",
+                "updated_at",
+            ]
+        )  # fmt: skip
+        revisions.include(article)
+
+
+def _fresh(article):
+    """The row as it is now, as an Article (the trash's list uses a proxy)."""
+    return Article.objects.get(pk=article.pk)
