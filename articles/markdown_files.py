@@ -183,8 +183,9 @@ def _sources(data):
 
 def _status(data):
     status = _text(data, "status") or Article.Status.DRAFT
-    if status not in Article.Status.values:
-        raise FileError("status", f"must be one of {', '.join(Article.Status.values)}")
+    allowed = [Article.Status.DRAFT, Article.Status.PUBLISHED]  # not the trash
+    if status not in allowed:
+        raise FileError("status", f"must be one of {', '.join(allowed)}")
     return status
 
 

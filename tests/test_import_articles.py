@@ -99,6 +99,7 @@ def test_type_is_detected_when_absent(tmp_path, question_type):
          "sources[0].url"),
         (("tags: [storms, sound]", "tags: [storms, sound"), "front matter"),
         (("status: published", "status: live"), "status"),
+        (("status: published", "status: trashed"), "status"),  # not by file
         (("question_type: What Causes\n", ""), "question_type"),
         (("ai_assisted: true", "ai_assisted: maybe"), "ai_assisted"),
         (("topic: Weather", "colour: blue\ntopic: Weather"), "colour"),

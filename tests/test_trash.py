@@ -1,7 +1,10 @@
 """Deleting an answer moves it to a trash; editors restore it; only
 superusers delete for good."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from articles import viewcounts
@@ -101,3 +104,10 @@ def test_the_bulk_action_trashes_and_the_change_form_cannot(
     ) == {one.pk, two.pk}
     page = editor_client.get("/admin/articles/article/add/").content.decode()
     assert 'value="trashed"' not in page
+
+
+def test_the_trash_is_not_exported(tmp_path, answer, make_article):
+    kept = make_article("What causes lightning?")
+    move_to_trash(answer)
+    call_command("export_articles", str(tmp_path), stdout=StringIO())
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{kept.slug}.md"]

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot create {directory}: {exc}") from exc
         articles = (
-            Article.objects.select_related("topic", "question_type")
+            Article.objects.exclude(status=Article.Status.TRASHED)  # not content
+            .select_related("topic", "question_type")
             .prefetch_related("tags", "key_facts", "sources")
             .order_by("slug")
         )
