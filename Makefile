@@ -81,7 +81,7 @@ migrate: install
 
 # Loads the demo answers only into an empty database, so local edits survive restarts.
 demo: migrate
-	$(PY) manage.py import_articles --if-empty demo/
+	$(PY) manage.py import_articles --if-empty --create-missing demo/
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

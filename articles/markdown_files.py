@@ -17,6 +17,7 @@ importing into an empty database and exporting again gives the same bytes.
 """
 
 import datetime
+import difflib
 from dataclasses import dataclass, field
 
 import yaml
@@ -30,7 +31,7 @@ from django.utils.text import slugify
 from topics.models import QuestionType, Topic, normalise_question
 
 from . import revisions
-from .models import Article, KeyFact, Source
+from .models import Article, KeyFact, SlugRedirect, Source
 
 KEYS = [
     "question",
@@ -45,6 +46,8 @@ KEYS = [
     "published_at",
     "last_updated",
     "ai_assisted",
+    "exclude_from_trending",
+    "redirect_from",
 ]
 
 
@@ -84,6 +87,8 @@ class ArticleData:
     published_at: datetime.datetime | None = None
     last_updated: datetime.date | None = None
     ai_assisted: bool = False
+    exclude_from_trending: bool = False
+    redirect_from: list = field(default_factory=list)
 
 
 def split_front_matter(text):
@@ -123,6 +128,8 @@ def parse_article(text):
         published_at=_datetime(data, "published_at"),
         last_updated=_date(data, "last_updated"),
         ai_assisted=_bool(data, "ai_assisted"),
+        exclude_from_trending=_bool(data, "exclude_from_trending"),
+        redirect_from=_slugs(data, "redirect_from"),
     )
 
 
@@ -145,6 +152,14 @@ def _slug(data):
     if slug and slug != slugify(slug):
         raise FileError("slug", f"{slug!r} is not a slug (try {slugify(slug)!r})")
     return slug
+
+
+def _slugs(data, key):
+    slugs = _text_list(data, key, max_length=200)
+    for i, slug in enumerate(slugs):
+        if slug != slugify(slug):
+            raise FileError(f"{key}[{i}]", f"{slug!r} is not a slug")
+    return slugs
 
 
 def _text_list(data, key, max_length):
@@ -224,11 +239,12 @@ def _bool(data, key):
     return value
 
 
-def import_file(path):
+def import_file(path, create_missing=False):
     """Create or update the article in `path`; "created" or "updated".
 
     Everything the file touches is saved in one transaction, so a file that
-    fails leaves nothing behind.
+    fails leaves nothing behind. A topic or question type that does not exist
+    is an error naming the closest ones, unless `create_missing`.
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -237,10 +253,10 @@ def import_file(path):
     data = parse_article(text)
     comment = f"Imported from {path.name}"
     with transaction.atomic(), revisions.recorded(comment, origin="import_articles"):
-        return _save(data)
+        return _save(data, create_missing)
 
 
-def _save(data):
+def _save(data, create_missing=False):
     # A file names its answer by slug; without one, by its exact question,
     # so that two questions that slugify alike never overwrite each other.
     if data.slug:
@@ -250,8 +266,8 @@ def _save(data):
     created = article is None
     article = article or Article(slug=data.slug)
     article.question = data.question
-    article.topic = _topic(data.topic)
-    article.question_type = _question_type(data)
+    article.topic = _topic(data.topic, create_missing)
+    article.question_type = _question_type(data, create_missing)
     article.summary = data.summary
     article.body = data.body
     article.status = data.status
@@ -260,8 +276,10 @@ def _save(data):
         article.published_at = timezone.now()
     article.last_updated = data.last_updated or timezone.localdate()
     article.ai_assisted = data.ai_assisted
+    article.exclude_from_trending = data.exclude_from_trending
     _validate(article)
     article.save()
+    _add_redirects(article, data.redirect_from)
     article.tags.set(data.tags)
     article.key_facts.all().delete()
     KeyFact.objects.bulk_create(
@@ -285,31 +303,65 @@ def _validate(article):
         raise FileError(name, " ".join(messages)) from exc
 
 
-def _topic(name):
-    topic = Topic.objects.filter(name__iexact=name).first()
-    if topic is None:
-        topic = Topic.objects.create(name=name, slug=slugify(name)[:80] or "topic")
-    return topic
+def _add_redirects(article, old_slugs):
+    """Keep the answer's old addresses. Ones the file no longer lists stay:
+    an import never breaks a link that worked."""
+    for i, old in enumerate(old_slugs):
+        if old == article.slug:
+            raise FileError(f"redirect_from[{i}]", "is the answer's own slug")
+        if Article.objects.filter(slug=old).exists():
+            raise FileError(f"redirect_from[{i}]", f"{old!r} is another answer's slug")
+        taken = SlugRedirect.objects.filter(old_slug=old).first()
+        if taken is not None and taken.article_id != article.pk:
+            raise FileError(
+                f"redirect_from[{i}]", f"{old!r} already leads to another answer"
+            )
+        SlugRedirect.objects.get_or_create(old_slug=old, article=article)
 
 
-def _question_type(data):
+def _topic(name, create_missing):
+    return _taxonomy(Topic, "topic", name, create_missing, slug_default="topic")
+
+
+def _taxonomy(model, key, name, create_missing, slug_default, **fields):
+    found = model.objects.filter(name__iexact=name).first()
+    if found is not None:
+        return found
+    if not create_missing:
+        names = list(model.objects.values_list("name", flat=True))
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise FileError(
+            key,
+            f"{name}: no such {model._meta.verbose_name}{hint} "
+            "(import with --create-missing to create it)",
+        )
+    slug = slugify(name)[:80] or slug_default
+    clash = model.objects.filter(slug=slug).first()
+    if clash is not None:
+        raise FileError(key, f"{name}: its address {slug!r} is already {clash.name}'s")
+    return model.objects.create(name=name, slug=slug, **fields)
+
+
+def _question_type(data, create_missing):
     if not data.question_type:
         detected = QuestionType.objects.detect(data.question)
         if detected is None:
             raise FileError(
                 "question_type",
-                "absent, and no question type's prefix matches the question; "
-                "name one (it is created if missing)",
+                "absent, and no question type's prefix matches the question; name one",
             )
         return detected
     name = data.question_type
     prefix = normalise_question(name)
     found = (
         QuestionType.objects.filter(name__iexact=name).first()
-        or QuestionType.objects.filter(prefix=prefix).first()
+        or QuestionType.objects.filter(prefix=prefix).exclude(prefix="").first()
     )
-    return found or QuestionType.objects.create(
-        name=name, slug=slugify(name)[:80] or "type", prefix=prefix
+    if found is not None:
+        return found
+    return _taxonomy(
+        QuestionType, "question_type", name, create_missing, "type", prefix=prefix
     )
 
 
@@ -337,6 +389,8 @@ def render_article(article):
         ),
         "last_updated": article.last_updated.isoformat(),
         "ai_assisted": article.ai_assisted,
+        "exclude_from_trending": article.exclude_from_trending or None,
+        "redirect_from": sorted(r.old_slug for r in article.redirects.all()),
     }
     front = {key: value for key, value in front.items() if value not in (None, "", [])}
     header = yaml.safe_dump(

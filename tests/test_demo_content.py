@@ -16,7 +16,7 @@ DEMO = Path(__file__).resolve().parent.parent / "demo"
 
 @pytest.fixture
 def demo(db):
-    call_command("import_articles", str(DEMO), stdout=StringIO())
+    call_command("import_articles", str(DEMO), create_missing=True, stdout=StringIO())
     return Article.objects.published().select_related("topic", "question_type")
 
 

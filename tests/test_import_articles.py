@@ -40,13 +40,17 @@ def write(tmp_path, name, text):
     return path
 
 
-def run(*paths):
-    """Run the command; (stdout, stderr, error or None)."""
+def run(*paths, create_missing=True):
+    """Run the command; (stdout, stderr, error or None). The files' topics
+    and types are created unless `create_missing` is False."""
     from io import StringIO
 
     out, err = StringIO(), StringIO()
+    flags = ["--create-missing"] if create_missing else []
     try:
-        call_command("import_articles", *map(str, paths), stdout=out, stderr=err)
+        call_command(
+            "import_articles", *flags, *map(str, paths), stdout=out, stderr=err
+        )
     except CommandError as exc:
         return out.getvalue(), err.getvalue(), exc
     return out.getvalue(), err.getvalue(), None
@@ -166,3 +170,49 @@ def test_questions_that_slugify_alike_get_distinct_slugs(tmp_path):
     assert error is None and "2 created" in out
     slugs = sorted(Article.objects.values_list("slug", flat=True))
     assert slugs == ["what-causes-thunder", "what-causes-thunder-2"]
+
+
+def test_an_unknown_topic_names_the_closest_ones(tmp_path, make_topic):
+    make_topic("Food & Cooking")
+    make_topic("Weather")
+    bad = GOOD.replace("topic: Weather", "topic: Food and Cooking")
+    _, err, error = run(write(tmp_path, "food.md", bad), create_missing=False)
+    assert error is not None
+    assert "topic: Food and Cooking: no such topic; did you mean Food & Cooking?" in err
+    assert not Article.objects.exists()
+
+
+def test_a_created_topic_whose_address_is_taken_is_reported(tmp_path, make_topic):
+    make_topic("Food & Cooking", slug="food-and-cooking")
+    bad = GOOD.replace("topic: Weather", "topic: Food and Cooking!")
+    _, err, error = run(write(tmp_path, "food.md", bad))
+    assert error is not None
+    assert "its address 'food-and-cooking' is already Food & Cooking's" in err
+
+
+def test_exclusion_from_trending_and_old_addresses_round_trip(tmp_path):
+    from articles.markdown_files import render_article
+
+    text = GOOD.replace(
+        "ai_assisted: true",
+        "ai_assisted: true\nexclude_from_trending: true\n"
+        "redirect_from: [old-thunder, older-thunder]",
+    )
+    run(write(tmp_path, "t.md", text))
+    article = Article.objects.get()
+    assert article.exclude_from_trending is True
+    assert sorted(r.old_slug for r in article.redirects.all()) == [
+        "old-thunder", "older-thunder",
+    ]  # fmt: skip
+    rendered = render_article(article)
+    assert "exclude_from_trending: true" in rendered
+    assert "- old-thunder\n- older-thunder" in rendered
+
+
+def test_an_old_address_of_another_answer_is_refused(tmp_path, make_article):
+    other = make_article("What causes rain?")
+    text = GOOD.replace(
+        "ai_assisted: true", f"ai_assisted: true\nredirect_from: [{other.slug}]"
+    )
+    _, err, error = run(write(tmp_path, "t.md", text))
+    assert error is not None and "another answer's slug" in err

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         articles = (
             Article.objects.exclude(status=Article.Status.TRASHED)  # not content
             .select_related("topic", "question_type")
-            .prefetch_related("tags", "key_facts", "sources")
+            .prefetch_related("tags", "key_facts", "sources", "redirects")
             .order_by("slug")
         )
         count = 0

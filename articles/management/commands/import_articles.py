@@ -19,8 +19,14 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing if the database already holds any answer",
         )
+        parser.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="create topics and question types the files name but the site "
+            "lacks (otherwise each is an error naming the closest ones)",
+        )
 
-    def handle(self, *args, paths, if_empty, **options):
+    def handle(self, *args, paths, if_empty, create_missing, **options):
         if if_empty and Article.objects.exists():
             self.stdout.write("Answers already exist; nothing imported.")
             return
@@ -28,7 +34,7 @@ class Command(BaseCommand):
         counts = {"created": 0, "updated": 0, "failed": 0}
         for path in files:
             try:
-                outcome = import_file(path)
+                outcome = import_file(path, create_missing=create_missing)
             except FileError as exc:
                 counts["failed"] += 1
                 self.stderr.write(self.style.ERROR(f"FAILED  {path}: {exc}"))

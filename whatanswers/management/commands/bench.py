@@ -115,7 +115,7 @@ class Command(BaseCommand):
                     "generate_answers", scale, views=scale * 10, stdout=self.stdout
                 )
         elif not Article.objects.exists():
-            call_command("import_articles", "demo/", stdout=quiet)
+            call_command("import_articles", "demo/", create_missing=True, stdout=quiet)
         refresh_rankings.call()
         refresh_trending.call()
         total = Article.objects.published().count()
