@@ -1,6 +1,7 @@
 """Every change to an answer is kept as a revision; editors compare and
 restore them in the admin."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -350,4 +351,24 @@ def test_a_stale_save_is_refused_and_loses_nothing(
 def test_the_change_form_loads_the_unsaved_changes_warning(editor_client, make_article):
     page = editor_client.get(change_url(make_article())).content.decode()
     assert "js/admin-unsaved.js" in page
-    assert "<script>" not in page  # nothing inline: the CSP allows none
+
+
+def test_revision_pages_hold_nothing_the_csp_blocks(editor_client, three_versions):
+    """The CSP allows no inline script or style (SECURE_CSP)."""
+    article = three_versions
+    newest, _, oldest = history_of(article)
+    base = f"/admin/articles/article/{article.pk}"
+    pages = [
+        f"{base}/change/",
+        f"{base}/history/",
+        f"{base}/history/compare/?from={oldest.pk}&to={newest.pk}",
+        f"{base}/history/{oldest.pk}/restore/",
+        f"{base}/delete/",
+    ]
+    for url in pages:
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
+        assert " style=" not in page, url
+        assert "Content-Security-Policy" in response.headers, url
