@@ -157,3 +157,29 @@ def test_first_view_of_an_unranked_answer_stays_within_budget(
     with django_assert_max_num_queries(ARTICLE_FIRST_VIEW_BUDGET):
         client.get(target.get_absolute_url())
     assert small == RelatedAnswers.objects.count() == 1
+
+
+# The admin's own queries (session, user, permissions, filters) included.
+ADMIN_PAGES = [
+    ("/admin/articles/article/", 11),
+    ("/admin/articles/article/?q=case", 12),  # one more: the search index
+    ("/admin/articles/article/{pk}/change/", 12),
+    ("/admin/articles/article/{pk}/history/", 6),
+    ("/admin/articles/trashedarticle/", 7),
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), ADMIN_PAGES)
+def test_admin_pages_stay_within_budget_at_10_and_300_articles(
+    editor_client, populate, django_assert_max_num_queries, url, budget
+):
+    populate(10)
+    target = url.format(pk=Article.objects.order_by("pk").first().pk)
+    with django_assert_max_num_queries(budget):
+        small = editor_client.get(target)
+    assert small.status_code == 200
+    small = count_queries(editor_client, target)
+    populate(300)
+    with django_assert_max_num_queries(budget):
+        editor_client.get(target)
+    assert count_queries(editor_client, target) == small

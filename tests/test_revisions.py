@@ -5,7 +5,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Revision
 
@@ -372,3 +374,27 @@ def test_revision_pages_hold_nothing_the_csp_blocks(editor_client, three_version
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
         assert " style=" not in page, url
         assert "Content-Security-Policy" in response.headers, url
+
+
+def test_the_history_costs_the_same_for_many_revisions(
+    editor_client, editor, make_article
+):
+    article = make_article()
+
+    def revise(times):
+        for n in range(times):
+            with revisions.recorded(f"Edit {n}", user=editor):
+                article.summary = f"Summary {n}."
+                article.save()
+                revisions.include(article)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            response = editor_client.get(f"{change_url(article)[:-7]}history/")
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    revise(2)
+    few = queries()
+    revise(10)
+    assert queries() == few
