@@ -1,6 +1,7 @@
 // Warn before leaving an answer's change form with unsaved changes.
-// Loaded by ArticleAdmin.Media as a file (the CSP allows no inline script).
-(function () {
+// Loaded by ArticleAdmin.Media as a file (the CSP allows no inline script),
+// in the page's head: it waits for the form.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const form = document.querySelector("#article_form");
   if (!form) return;
@@ -15,4 +16,4 @@
       event.returnValue = "";
     }
   });
-})();
+});
