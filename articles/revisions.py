@@ -155,7 +155,14 @@ def restore(article, version, user, keep_live=False):
     with transaction.atomic(), recorded(f"Restored revision {number}", user=user):
         article = Article.objects.select_for_update().get(pk=article.pk)
         for field in RESTORED_FIELDS:
-            setattr(article, field, old["_fields"][field])
+            # A field the old version predates keeps its current value.
+            setattr(article, field, old["_fields"].get(field, getattr(article, field)))
+        taken = Article.objects.filter(slug=article.slug).exclude(pk=article.pk)
+        if taken.exists():
+            # Another answer has that address now: keep this one's.
+            article.slug = Article.objects.values_list("slug", flat=True).get(
+                pk=article.pk
+            )
         article.updated_by = user
         live = article.status == Article.Status.PUBLISHED
         article.save()

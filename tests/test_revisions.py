@@ -398,3 +398,20 @@ def test_the_history_costs_the_same_for_many_revisions(
     few = queries()
     revise(10)
     assert queries() == few
+
+
+def test_a_restore_keeps_the_address_if_another_answer_took_it(
+    editor_client, make_article
+):
+    article = make_article("What causes echoes?", slug="echoes")
+    save_in_admin(editor_client, article)
+    save_in_admin(editor_client, article, slug="why-echoes")
+    make_article("What causes echoes in caves?", slug="echoes")
+    oldest = history_of(article)[-1]
+    response = editor_client.post(
+        f"/admin/articles/article/{article.pk}/history/{oldest.pk}/restore/",
+        {"keep_live": "on"},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.slug == "why-echoes"
