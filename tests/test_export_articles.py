@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article
+from articles.models import Article, SlugRedirect
 from topics.models import QuestionType, Topic
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,14 @@ def test_export_import_export_is_byte_identical(tmp_path, make_article):
         body="Windows line endings\r\nstay stable.\r\n",
         key_facts=["- looks like a list", "#hash"],
         tags=["Zeta", "alpha"],
+        exclude_from_trending=True,
     )
+    moved = Article.objects.get(slug="how-does-a-rainbow-form")
+    SlugRedirect.objects.create(article=moved, old_slug="why-rainbows")
+    SlugRedirect.objects.create(article=moved, old_slug="rainbow-forming")
     first = export(tmp_path / "first")
+    assert b"exclude_from_trending: true" in b"".join(first.values())
+    assert b"- rainbow-forming\n- why-rainbows" in first["how-does-a-rainbow-form.md"]
     assert len(first) == Article.objects.count() == 25
 
     empty_database()
