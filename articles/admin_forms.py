@@ -7,6 +7,7 @@ in the form, with the token moved on, so that they can merge and save again.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -70,8 +71,6 @@ class ArticleAdminForm(forms.ModelForm):
 
     @staticmethod
     def _who(user_id):
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.filter(pk=user_id).first()
         if user is None:
             return _("someone (or a background task)")

@@ -52,10 +52,8 @@ class TrashOnDeleteMixin:
         description=_("Move selected answers to the trash"), permissions=["delete"]
     )
     def trash_selected(self, request, queryset):
-        count = 0
-        for article in queryset:
-            move_to_trash(article, by=request.user)
-            count += 1
+        count = len(queryset)
+        self.delete_queryset(request, queryset)
         self.message_user(
             request,
             ngettext(

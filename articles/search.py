@@ -58,24 +58,32 @@ def matching_ids(query, limit=ADMIN_MATCHES):
     if not words:
         return []
     content_type = ContentType.objects.get_for_model(Article).pk
-    table = IndexEntry._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The GIN index over title || body (migration 0006) serves this.
             cursor.execute(
-                f"SELECT object_id::bigint FROM {table} "
+                f"SELECT object_id::bigint FROM {IndexEntry._meta.db_table} "
                 f"WHERE content_type_id = %s "
                 f"AND (title || body) @@ plainto_tsquery(%s) LIMIT %s",
                 [content_type, " ".join(words), limit],
             )
         else:
             cursor.execute(
-                f"SELECT CAST(e.object_id AS INTEGER) FROM {table}_fts f "
-                f"JOIN {table} e ON e.id = f.rowid "
-                f"WHERE {table}_fts MATCH %s AND e.content_type_id = %s LIMIT %s",
+                sqlite_match_sql(),
                 [" AND ".join(f'"{w}"' for w in words), content_type, limit],
             )
         return [row[0] for row in cursor.fetchall()]
+
+
+def sqlite_match_sql():
+    """Ids of indexed answers whose FTS5 row matches (params: the MATCH
+    expression, the answers' content type, a limit)."""
+    table = IndexEntry._meta.db_table
+    return (
+        f"SELECT CAST(e.object_id AS INTEGER) FROM {table}_fts f "
+        f"JOIN {table} e ON e.id = f.rowid "
+        f"WHERE {table}_fts MATCH %s AND e.content_type_id = %s LIMIT %s"
+    )
 
 
 def record_search(query, result_count, day=None):

@@ -10,11 +10,11 @@ import re
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models.expressions import RawSQL
-from modelsearch.models import IndexEntry
 
 from topics.models import normalise_question
 
 from .models import Article
+from .search import sqlite_match_sql
 from .search_postgres import QUESTION_CONFIG
 
 # Words that say what kind of question it is, not what it is about.
@@ -102,12 +102,7 @@ def _postgres_query(words, limit):
 
 def _sqlite_query(words, content_type, limit):
     terms = [f'"{w}"*' for w in words]
-    table = IndexEntry._meta.db_table
-    part = (
-        f"SELECT * FROM (SELECT CAST(e.object_id AS INTEGER) FROM {table}_fts f "
-        f"JOIN {table} e ON e.id = f.rowid WHERE {table}_fts MATCH %s "
-        f"AND e.content_type_id = %s LIMIT %s)"
-    )
+    part = f"SELECT * FROM ({sqlite_match_sql()})"
     sql = f"{part} UNION ALL {part}"
     return sql, [
         " AND ".join(terms), content_type, limit,

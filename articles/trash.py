@@ -18,18 +18,8 @@ def move_to_trash(article, by=None):
     article = _fresh(article)
     if article.status == Article.Status.TRASHED:
         raise InvalidTransition(f"“{article}” is already in the trash.")
-    with transaction.atomic(), revisions.recorded("Moved to the trash", user=by):
-        article.status_before_trash = article.status
-        article.status = Article.Status.TRASHED
-        article.trashed_at = timezone.now()
-        article.updated_by = by
-        article.save(
-            update_fields=[
-                "status", "status_before_trash", "trashed_at", "updated_by",
-                "updated_at",
-            ]
-        )  # fmt: skip
-        revisions.include(article)
+    _move(article, by, "Moved to the trash", Article.Status.TRASHED,
+          before=article.status, trashed_at=timezone.now())  # fmt: skip
 
 
 def restore_from_trash(article, by=None):
@@ -37,10 +27,16 @@ def restore_from_trash(article, by=None):
     article = _fresh(article)
     if article.status != Article.Status.TRASHED:
         raise InvalidTransition(f"“{article}” is not in the trash.")
-    with transaction.atomic(), revisions.recorded("Restored from the trash", user=by):
-        article.status = article.status_before_trash or Article.Status.DRAFT
-        article.status_before_trash = ""
-        article.trashed_at = None
+    status = article.status_before_trash or Article.Status.DRAFT
+    _move(article, by, "Restored from the trash", status, before="", trashed_at=None)
+
+
+def _move(article, by, comment, status, before, trashed_at):
+    """One atomic save of the new state, recorded as a revision."""
+    with transaction.atomic(), revisions.recorded(comment, user=by):
+        article.status = status
+        article.status_before_trash = before
+        article.trashed_at = trashed_at
         article.updated_by = by
         article.save(
             update_fields=[

@@ -27,6 +27,14 @@ def history_of(article):
     return list(revisions.versions_of(article))
 
 
+def restore_in_admin(client, article, version, keep_live=False):
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/history/{version.pk}/restore/",
+        {"keep_live": "on"} if keep_live else {},
+    )
+    assert response.status_code == 302
+
+
 def inline_rows(prefix, rows, fields):
     data = {
         f"{prefix}-TOTAL_FORMS": str(len(rows)),
@@ -199,11 +207,7 @@ def test_restore_puts_back_facts_and_sources_as_they_were(
 ):
     article = three_versions
     oldest = history_of(article)[-1]
-    response = editor_client.post(
-        f"/admin/articles/article/{article.pk}/history/{oldest.pk}/restore/",
-        {"keep_live": "on"},
-    )
-    assert response.status_code == 302
+    restore_in_admin(editor_client, article, oldest, keep_live=True)
     article.refresh_from_db()
     assert [f.text for f in article.key_facts.all()] == [
         "Moon pulls.",
@@ -225,9 +229,7 @@ def test_restore_puts_back_facts_and_sources_as_they_were(
 def test_restore_never_keeps_an_answer_live_unless_asked(editor_client, three_versions):
     article = three_versions
     oldest = history_of(article)[-1]
-    editor_client.post(
-        f"/admin/articles/article/{article.pk}/history/{oldest.pk}/restore/"
-    )
+    restore_in_admin(editor_client, article, oldest)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
 
@@ -240,10 +242,7 @@ def test_restore_never_publishes_a_draft(editor_client, make_article):
     save_in_admin(editor_client, Article.objects.get(pk=article.pk))
     published_version = history_of(article)[-1]
     assert revisions.snapshot(published_version)["status"] == "published"
-    editor_client.post(
-        f"/admin/articles/article/{article.pk}/history/{published_version.pk}/restore/",
-        {"keep_live": "on"},
-    )
+    restore_in_admin(editor_client, article, published_version, keep_live=True)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
 
@@ -408,10 +407,6 @@ def test_a_restore_keeps_the_address_if_another_answer_took_it(
     save_in_admin(editor_client, article, slug="why-echoes")
     make_article("What causes echoes in caves?", slug="echoes")
     oldest = history_of(article)[-1]
-    response = editor_client.post(
-        f"/admin/articles/article/{article.pk}/history/{oldest.pk}/restore/",
-        {"keep_live": "on"},
-    )
-    assert response.status_code == 302
+    restore_in_admin(editor_client, article, oldest, keep_live=True)
     article.refresh_from_db()
     assert article.slug == "why-echoes"
