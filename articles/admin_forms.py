@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from . import revisions
+from . import publishing, readiness, revisions
 from .models import Article
 
 
@@ -23,21 +23,30 @@ def token(moment):
 class ArticleAdminForm(forms.ModelForm):
     # The admin builds the form's Meta from ArticleAdmin's fieldsets.
     edited_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    user = None  # set by the admin (WorkflowAdminMixin.get_form)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict_rows = None
-        if "status" in self.fields:  # the trash has its own way in and out
+        if "status" in self.fields:
+            # The trash has its own way in and out; only editors publish.
+            hidden = {Article.Status.TRASHED}
+            if self.user is not None and not publishing.can_publish(self.user):
+                hidden.add(Article.Status.PUBLISHED)
             self.fields["status"].choices = [
-                choice
-                for choice in self.fields["status"].choices
-                if choice[0] != Article.Status.TRASHED
-            ]
+                choice for choice in self.fields["status"].choices
+                if choice[0] not in hidden
+            ]  # fmt: skip
+            self.fields["status"].help_text = _(
+                "Published with a publish time ahead means scheduled. Key facts "
+                "and sources are checked below when you publish."
+            )
         if self.instance.pk:
             self.fields["edited_version"].initial = token(self.instance.updated_at)
 
     def clean(self):
         cleaned = super().clean()
+        self._check_publishing(cleaned)
         if not self.instance.pk:
             return cleaned
         sent = self.data.get(self.add_prefix("edited_version"), "")
@@ -68,6 +77,30 @@ class ArticleAdminForm(forms.ModelForm):
             },
             code="stale",
         )
+
+    def _check_publishing(self, cleaned):
+        """Refuse to publish (or keep live) what is not ready, naming each
+        problem at its field; the inlines count their own rows
+        (admin_workflow.ReadyInlineFormSet)."""
+        published_at, unpublish_at = (
+            cleaned.get("published_at"),
+            cleaned.get("unpublish_at"),
+        )
+        if unpublish_at and published_at and unpublish_at <= published_at:
+            self.add_error(
+                "unpublish_at",
+                _("The unpublish time must come after the publish time."),
+            )
+        if cleaned.get("status") != Article.Status.PUBLISHED:
+            return
+        if self.instance.status != Article.Status.PUBLISHED:  # publishing now
+            for reason in publishing.refusals(self.instance, self.user, problems=[]):
+                self.add_error("status", reason)
+        if not (cleaned.get("summary") or "").strip():
+            self.add_error("summary", _("To publish, write a summary."))
+        if "body" in cleaned:
+            for problem in readiness.body_problems(cleaned["body"]):
+                self.add_error("body", problem)
 
     @staticmethod
     def _who(user_id):

@@ -30,7 +30,7 @@ from django.utils.text import slugify
 
 from topics.models import QuestionType, Topic, normalise_question
 
-from . import revisions
+from . import readiness, revisions
 from .models import Article, KeyFact, SlugRedirect, Source
 
 KEYS = [
@@ -114,7 +114,7 @@ def parse_article(text):
     unknown = sorted(set(map(str, data)) - set(KEYS))
     if unknown:
         raise FileError(unknown[0], f"unknown key (known keys: {', '.join(KEYS)})")
-    return ArticleData(
+    article = ArticleData(
         question=_text(data, "question", required=True, max_length=200),
         topic=_text(data, "topic", required=True, max_length=80),
         body=body,
@@ -131,6 +131,14 @@ def parse_article(text):
         exclude_from_trending=_bool(data, "exclude_from_trending"),
         redirect_from=_slugs(data, "redirect_from"),
     )
+    if article.status == Article.Status.PUBLISHED:
+        # The same bar as every other way of publishing (articles.readiness).
+        problems = readiness.problems(
+            article.summary, body, len(article.key_facts), len(article.sources)
+        )
+        if problems:
+            raise FileError("status", "cannot be published: " + " ".join(problems))
+    return article
 
 
 def _text(data, key, required=False, max_length=None):

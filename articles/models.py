@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -15,7 +17,6 @@ from taggit.managers import TaggableManager
 from topics.models import QuestionType, Topic, normalise_question
 
 from .markdown import render_markdown
-from .signals import article_published
 
 NO_MATCHING_TYPE = _(
     "No question type's prefix matches this question. "
@@ -46,6 +47,7 @@ class ArticleQuerySet(SearchableQuerySetMixin, models.QuerySet):
 class Article(index.Indexed, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")  # articles.publishing
         PUBLISHED = "published", _("Published")
         TRASHED = "trashed", _("In trash")  # articles.trash
 
@@ -122,6 +124,50 @@ class Article(index.Indexed, models.Model):
         editable=False,
         help_text=_("The slug visitors last saw; a change leaves a redirect."),
     )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the answer goes back to draft at this time."),
+    )
+    # When the go-live effects (suggestion closed, requesters emailed, caches
+    # refreshed) fired for the current publication; articles.publishing.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(
+        _("submitted for review"), null=True, blank=True, editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("reviewed by"),
+    )
+    # The name as shown on the page when the review was made: the article
+    # page reads it without a join, and it survives the account.
+    reviewer_name = models.CharField(
+        _("reviewer"), max_length=150, blank=True, editable=False
+    )
+    reviewed_at = models.DateTimeField(
+        _("reviewed"), null=True, blank=True, editable=False
+    )
+    review_note = models.TextField(
+        _("review note"),
+        blank=True,
+        editable=False,
+        help_text=_("The reviewer's comment when the answer was sent back."),
+    )
     trashed_at = models.DateTimeField(
         _("moved to trash"), null=True, blank=True, editable=False
     )
@@ -164,6 +210,9 @@ class Article(index.Indexed, models.Model):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+        permissions = [
+            ("publish_answer", _("Can review and publish answers")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published")
@@ -190,6 +239,18 @@ class Article(index.Indexed, models.Model):
                 fields=["topic", "question_type", "status", "-published_at", "-id"],
                 name="article_topic_type_idx",
             ),
+            # What articles.publishing looks for on every pass: answers whose
+            # go-live effects are still to fire, and timed unpublishing.
+            models.Index(
+                fields=["published_at"],
+                condition=models.Q(status="published", announced_at__isnull=True),
+                name="article_to_announce_idx",
+            ),
+            models.Index(
+                fields=["unpublish_at"],
+                condition=models.Q(unpublish_at__isnull=False),
+                name="article_to_unpublish_idx",
+            ),
         ]
 
     def __str__(self):
@@ -203,6 +264,11 @@ class Article(index.Indexed, models.Model):
         self.normalised_question = normalise_question(self.question)[:200]
         if kwargs.get("update_fields") is not None:
             kwargs = _with_update_field(kwargs, "normalised_question")
+        if self.announced_at and not self.is_live():
+            # Unpublished or moved ahead: what fired will fire again when it
+            # is next live (articles.publishing), and anything pending is off.
+            self.announced_at = None
+            kwargs = _with_update_field(kwargs, "announced_at")
         with transaction.atomic():
             went_live = self._take_live_slug()
             if went_live:
@@ -210,9 +276,26 @@ class Article(index.Indexed, models.Model):
             super().save(*args, **kwargs)
             if went_live:  # only then can the addresses visitors know change
                 self._keep_old_address_alive()
+            if self.status == self.Status.PUBLISHED and self.announced_at is None:
+                transaction.on_commit(
+                    partial(
+                        _go_live_when_due,
+                        self.pk,
+                        self.published_at,
+                        getattr(self, "_published_by", None),
+                    )
+                )
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def is_live(self, now=None):
+        """Published, and its publish time has come."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
+        )
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -291,28 +374,22 @@ class Article(index.Indexed, models.Model):
         )
 
     def publish(self, by=None):
-        """Publish, then tell listeners once the transaction commits.
+        """Publish, or schedule when published_at is ahead (articles.publishing)."""
+        from .publishing import publish
 
-        A published_at already set (in the future, say) is kept: it schedules
-        the answer.
-        """
-        if self.status == self.Status.PUBLISHED:
-            raise InvalidTransition(f"“{self}” is already published.")
-        self.status = self.Status.PUBLISHED
-        self.published_at = self.published_at or timezone.now()
-        self.updated_by = by
-        self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
-        transaction.on_commit(
-            lambda: article_published.send(sender=Article, article=self, by=by)
-        )
+        publish(self, by=by)
 
     def unpublish(self, by=None):
-        """Back to draft; published_at is kept so a re-publish keeps its date."""
-        if self.status != self.Status.PUBLISHED:
-            raise InvalidTransition(f"“{self}” is not published.")
-        self.status = self.Status.DRAFT
-        self.updated_by = by
-        self.save(update_fields=["status", "updated_by", "updated_at"])
+        """Back to draft (articles.publishing)."""
+        from .publishing import unpublish
+
+        unpublish(self, by=by)
+
+
+def _go_live_when_due(article_id, published_at, by):
+    from .publishing import go_live_when_due
+
+    go_live_when_due(article_id, published_at, by=by)
 
 
 def _with_update_field(kwargs, name):
@@ -376,27 +453,6 @@ class Source(models.Model):
         return self.title
 
 
-class ArticleView(models.Model):
-    """Counted page views of one article on one day."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="views")
-    day = models.DateField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("daily views")
-        verbose_name_plural = _("daily views")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "day"], name="one_view_row_per_article_day"
-            )
-        ]
-        indexes = [models.Index(fields=["day"], name="articleview_day_idx")]
-
-    def __str__(self):
-        return f"{self.article_id} on {self.day}: {self.count}"
-
-
 class SlugRedirect(models.Model):
     """An address a published answer had before its slug changed."""
 
@@ -412,49 +468,6 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"/q/{self.old_slug}/ → {self.article_id}"
-
-
-class SearchRecordQuerySet(models.QuerySet):
-    def unanswered(self):
-        return self.filter(result_count=0)
-
-
-class SearchRecord(models.Model):
-    """How often a normalised query was searched on a day; no personal data."""
-
-    query = models.CharField(_("query"), max_length=200)
-    day = models.DateField(_("day"))
-    count = models.PositiveIntegerField(_("searches"), default=0)
-    result_count = models.PositiveIntegerField(_("results"), default=0)
-
-    objects = SearchRecordQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-count"]
-        verbose_name = _("search")
-        verbose_name_plural = _("searches")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["query", "day"], name="one_search_row_per_query_day"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["result_count", "-count"], name="search_unanswered_idx"
-            )
-        ]
-
-    def __str__(self):
-        return self.query
-
-
-class UnansweredSearch(SearchRecord):
-    """Searches that found nothing: the questions readers miss most."""
-
-    class Meta:
-        proxy = True
-        verbose_name = _("search with no results")
-        verbose_name_plural = _("searches with no results")
 
 
 class TrashedArticle(Article):
@@ -473,5 +486,10 @@ from .ranking_models import (  # noqa: E402, F401
     TagFrequency,
     TrendPoints,
     ViewFlush,
+)
+from .record_models import (  # noqa: E402, F401
+    ArticleView,
+    SearchRecord,
+    UnansweredSearch,
 )
 from .revision_models import RevisionOrigin  # noqa: E402, F401

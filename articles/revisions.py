@@ -14,11 +14,10 @@ from datetime import timedelta
 import reversion
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, KeyFact, Ranking, RevisionOrigin, Source
+from .models import Article, KeyFact, RevisionOrigin, Source
 
 
 def register():
@@ -187,37 +186,25 @@ def restore(article, version, user, keep_live=False):
     return article
 
 
-SCHEDULED_KEY = "revisions:scheduled-through"
 # A revision's time is taken when its request starts; publishing "now" sets
 # the publish time a moment later.
 SAME_REQUEST = timedelta(minutes=1)
 
 
-def record_scheduled_go_lives(now=None):
-    """Give each answer whose scheduled time came since the last pass a
-    revision "Published (as scheduled)". Run by the scheduled pass
-    (articles.tasks.refresh_rankings); returns how many it recorded.
+def record_go_live(article):
+    """Give an answer that went live by the clock a revision "Published (as
+    scheduled)"; called once per go-live by articles.publishing. True if it
+    recorded one.
 
     An answer published at once already has its "Published" revision from
     that moment; one whose newest revision is older than its publish time
     (by more than the length of a request) went live by the clock alone.
     """
-    now = now or timezone.now()
-    state = Ranking.objects.filter(key=SCHEDULED_KEY).first()
-    since = state.computed_at if state else now
-    went_live = Article.objects.filter(
-        status=Article.Status.PUBLISHED, published_at__gt=since, published_at__lte=now
-    ).order_by("published_at")
-    recorded_count = 0
-    for article in went_live:
-        newest = Version.objects.get_for_object(article).aggregate(
-            at=Max("revision__date_created")
-        )["at"]
-        if newest is None or newest < article.published_at - SAME_REQUEST:
-            with recorded("Published (as scheduled)", origin="scheduler"):
-                include(article)
-            recorded_count += 1
-    Ranking.objects.update_or_create(
-        key=SCHEDULED_KEY, defaults={"value": [], "computed_at": now}
-    )
-    return recorded_count
+    newest = Version.objects.get_for_object(article).aggregate(
+        at=Max("revision__date_created")
+    )["at"]
+    if newest is not None and newest >= article.published_at - SAME_REQUEST:
+        return False
+    with recorded("Published (as scheduled)", origin="scheduler"):
+        include(article)
+    return True

@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 # Escaped inside the JSON so that text such as "</script>" cannot end the block.
@@ -24,7 +25,8 @@ def article_json_ld(article, request):
             "description": article.summary,
             "url": page_url,
             "mainEntityOfPage": page_url,
-            "datePublished": article.published_at.isoformat(),
+            # A preview of a draft has no publish time yet.
+            "datePublished": (article.published_at or timezone.now()).isoformat(),
             "dateModified": article.last_updated.isoformat(),
             "author": site,
             "publisher": site,
@@ -44,6 +46,18 @@ def article_json_ld(article, request):
             ],
         },
     ]
+    if article.reviewer_name and article.reviewed_at:
+        data.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "WebPage",
+                "@id": page_url,
+                "url": page_url,
+                "name": article.question,
+                "reviewedBy": {"@type": "Person", "name": article.reviewer_name},
+                "lastReviewed": timezone.localdate(article.reviewed_at).isoformat(),
+            }
+        )
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_ESCAPES))
 
 

@@ -6,7 +6,7 @@ Every task is idempotent: running one twice does no harm.
 
 from django.tasks import task
 
-from . import caching, rankings, revisions, trend_points, trending, viewcounts
+from . import caching, publishing, rankings, trend_points, trending, viewcounts
 from .models import Article
 
 
@@ -38,9 +38,19 @@ def refresh_related_for(article_id):
 def refresh_rankings():
     """The scheduled pass: counts, tag frequencies and a slice of related."""
     trending.store_newest()
-    revisions.record_scheduled_go_lives()
     if rankings.refresh_counts():
         # Scheduled answers went live (or left) without a save.
         caching.bump("site", "latest", "trending")
     rankings.refresh_tag_frequencies()
     return rankings.refresh_stale_related()
+
+
+@task()
+def run_publishing_schedule():
+    """Fire the go-live effects of answers whose publish time came (once
+    each), and unpublish those whose "unpublish at" time came. Periodic, and
+    also queued for the exact moment an answer is scheduled for."""
+    return {
+        "announced": publishing.announce_due(),
+        "unpublished": publishing.unpublish_due(),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preview, views
 
 app_name = "articles"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("q/<slug:slug>/", views.article_detail, name="detail"),
     path("trending/", views.trending_page, name="trending"),
     path("search/", views.search, name="search"),
+    path("preview/<str:token>/", preview.signed_preview, name="preview"),
 ]

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from topics.models import QuestionType, Topic
 
@@ -33,9 +34,20 @@ def article_detail(request, slug):
     # No ORDER BY (the slug is unique) and no join: the topic and type come
     # from this process's copies, checked against their version tokens.
     found = list(Article.objects.published().filter(slug=slug).order_by()[:1])
-    if not found:
+    if not found or (found[0].unpublish_at and found[0].unpublish_at <= timezone.now()):
         return moved_article(slug)
     article = found[0]
+    response = render_article(request, article)
+    count_view(request, article.pk)
+    return depends_on(
+        response,
+        *response.shows,
+        counts_view_of=article.pk,
+    )
+
+
+def render_article(request, article, preview=False):
+    """The article page; a preview (articles.preview) is the same page."""
     answer, topic, qtype = (
         f"answer:{article.pk}",
         f"topic:{article.topic_id}",
@@ -58,12 +70,10 @@ def article_detail(request, slug):
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, **fragments},
+        {"article": article, "preview": preview, **fragments},
     )
-    count_view(request, article.pk)
-    return depends_on(
-        response, answer, topic, qtype, "trending", "site", counts_view_of=article.pk
-    )
+    response.shows = (answer, topic, qtype, "trending", "site")
+    return response
 
 
 def moved_article(slug):

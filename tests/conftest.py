@@ -14,6 +14,15 @@ from topics.models import QuestionType, Topic
 
 _counter = itertools.count(1)
 
+# Content that passes articles.readiness: a summary, 3 key facts, a source
+# and a body of more than 150 words with no placeholder left.
+READY_BODY = "## The short answer\n\n" + " ".join(
+    f"Sentence {i} explains one more point in plain words for readers."
+    for i in range(20)
+)
+READY_FACTS = ("First fact.", "Second fact.", "Third fact.")
+READY_SOURCES = (("A source", "https://example.org/source"),)
+
 
 @pytest.fixture(autouse=True)
 def views_flushed_by_the_task_only(settings):
@@ -68,8 +77,21 @@ def question_type(make_type):
 def make_article(db, topic, question_type):
     """A published answer by default; pass status/published_at to change that."""
 
-    def make(question=None, key_facts=(), sources=(), tags=(), index=True, **fields):
+    def make(
+        question=None,
+        key_facts=(),
+        sources=(),
+        tags=(),
+        index=True,
+        ready=False,
+        **fields,
+    ):
+        """`ready=True` gives it what publishing needs (articles.readiness)."""
         n = next(_counter)
+        if ready:
+            key_facts = key_facts or READY_FACTS
+            sources = sources or READY_SOURCES
+            fields.setdefault("body", READY_BODY)
         fields.setdefault("topic", topic)
         fields.setdefault("question_type", question_type)
         fields.setdefault("summary", f"Summary {n}.")

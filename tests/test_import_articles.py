@@ -8,7 +8,8 @@ from topics.models import QuestionType, Topic
 
 pytestmark = pytest.mark.django_db
 
-GOOD = """\
+GOOD = (
+    """\
 ---
 question: What causes thunder?
 topic: Weather
@@ -18,6 +19,7 @@ tags: [storms, sound]
 key_facts:
   - Thunder is the sound made by lightning.
   - Sound travels about a kilometre every three seconds.
+  - Thunder is rarely heard more than 15 km from the bolt.
 sources:
   - title: Thunder
     url: https://en.wikipedia.org/wiki/Thunder
@@ -32,6 +34,12 @@ ai_assisted: true
 
 Different parts of the bolt are at different distances.
 """
+    + " ".join(
+        f"Line {i} of the answer adds one more plain detail about the sound."
+        for i in range(15)
+    )
+    + "\n"
+)
 
 
 def write(tmp_path, name, text):
@@ -54,6 +62,25 @@ def run(*paths, create_missing=True):
     except CommandError as exc:
         return out.getvalue(), err.getvalue(), exc
     return out.getvalue(), err.getvalue(), None
+
+
+def test_a_file_that_is_not_ready_is_refused_as_published_and_kept_as_draft(
+    tmp_path,
+):
+    outline = (
+        GOOD.split("## Why it rumbles")[0] + "## Overview\n\n<!-- Editor: fill in -->\n"
+    )
+    _, err, error = run(write(tmp_path, "outline.md", outline))
+    assert error is not None
+    assert "outline.md: status: cannot be published" in err
+    assert "The body has 1 word; it needs at least 150." in err
+    assert "editor note or a placeholder" in err
+    assert "These sections are empty: “Overview”." in err
+    assert not Article.objects.exists()  # nothing of it saved
+    as_draft = outline.replace("status: published", "status: draft")
+    _, _, error = run(write(tmp_path, "outline.md", as_draft))
+    assert error is None
+    assert Article.objects.get().status == Article.Status.DRAFT
 
 
 def test_a_good_file_creates_a_complete_article(tmp_path):
@@ -82,8 +109,8 @@ def test_reimporting_a_slug_updates_instead_of_duplicating(tmp_path):
     assert error is None
     assert "0 created, 1 updated" in out
     article = Article.objects.get()
-    assert article.key_facts.count() == 2
-    assert "km every" in article.key_facts.last().text
+    assert article.key_facts.count() == 3
+    assert "km every" in article.key_facts.all()[1].text
     assert Topic.objects.count() == 1 and QuestionType.objects.count() == 1
 
 

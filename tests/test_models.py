@@ -88,7 +88,7 @@ def test_topic_counts_agree_with_published_queryset(make_article, make_topic):
 def test_publish_sets_time_and_signals_once_after_commit(
     make_article, editor, django_capture_on_commit_callbacks
 ):
-    article = make_article(status=Article.Status.DRAFT)
+    article = make_article(status=Article.Status.DRAFT, ready=True)
     received = []
 
     def listener(sender, article, by, **kwargs):

@@ -45,7 +45,9 @@ def test_a_changed_question_shows_everywhere_right_after_the_save(client, make_a
 
 def test_publishing_and_unpublishing_refresh_pages_and_counts(client, make_article):
     make_article("What causes a first answer?")
-    draft = make_article("What causes a late answer?", status=Article.Status.DRAFT)
+    draft = make_article(
+        "What causes a late answer?", status=Article.Status.DRAFT, ready=True
+    )
     assert "late answer" not in html(client, "/")
     assert 'Daily Life <span class="count">(1)</span>' in html(client, "/")
     draft.publish()

@@ -166,6 +166,7 @@ def test_the_scheduler_queues_each_periodic_task_once(db):
         "articles.tasks.flush_views",
         "articles.tasks.refresh_rankings",
         "articles.tasks.refresh_trending",
+        "articles.tasks.run_publishing_schedule",
         "suggestions.tasks.count_similar",
     ]
 

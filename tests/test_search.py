@@ -56,7 +56,7 @@ def test_only_published_answers_are_found(indexed):
 def test_index_follows_edits_unpublish_and_delete(
     indexed, django_capture_on_commit_callbacks
 ):
-    article = indexed("What causes lightning?")
+    article = indexed("What causes lightning?", ready=True)
     assert found("lightning") == ["What causes lightning?"]
     with django_capture_on_commit_callbacks(execute=True):
         KeyFact.objects.create(article=article, text="Charge separates in clouds.")

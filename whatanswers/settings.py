@@ -225,6 +225,18 @@ VIEW_FLUSH_IN_PROCESS = env_bool("VIEW_FLUSH_IN_PROCESS", not REDIS_URL)
 RANKINGS_REFRESH_SECONDS = env_int("RANKINGS_REFRESH_SECONDS", 60)
 # How soon moderators see how many answers look like a new suggestion.
 SIMILAR_COUNT_SECONDS = env_int("SIMILAR_COUNT_SECONDS", 30)
+# How often scheduled publishing and unpublishing are checked (a task is also
+# queued for the exact publish time of each scheduled answer).
+PUBLISHING_CHECK_SECONDS = env_int("PUBLISHING_CHECK_SECONDS", 10)
+
+# What an answer needs before it may be published (articles.readiness).
+PUBLISH_MIN_KEY_FACTS = env_int("PUBLISH_MIN_KEY_FACTS", 3)
+PUBLISH_MIN_SOURCES = env_int("PUBLISH_MIN_SOURCES", 1)
+PUBLISH_MIN_BODY_WORDS = env_int("PUBLISH_MIN_BODY_WORDS", 150)
+# The dashboard lists published answers not reviewed for this many months.
+REVIEW_STALE_MONTHS = env_int("REVIEW_STALE_MONTHS", 12)
+# How long a signed preview link for a reviewer without an account works.
+PREVIEW_LINK_DAYS = env_int("PREVIEW_LINK_DAYS", 7)
 RELATED_REFRESH_BATCH = env_int("RELATED_REFRESH_BATCH", 500)
 RELATED_MAX_AGE_SECONDS = env_int("RELATED_MAX_AGE_SECONDS", 24 * 3600)
 # Sitemap section pages list at most this many answers each.

@@ -4,15 +4,22 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from articles.tasks import flush_views, refresh_rankings, refresh_trending
+from articles.tasks import (
+    flush_views,
+    refresh_rankings,
+    refresh_trending,
+    run_publishing_schedule,
+)
 from suggestions.tasks import count_similar
 
 
 class Command(BaseCommand):
-    help = "Enqueue the periodic background tasks (views, rankings, suggestions)."
+    help = (
+        "Enqueue the periodic background tasks (views, rankings, suggestions, "
+        "scheduled publishing)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -25,6 +32,7 @@ class Command(BaseCommand):
             (refresh_trending, settings.TRENDING_CACHE_SECONDS),
             (refresh_rankings, settings.RANKINGS_REFRESH_SECONDS),
             (count_similar, settings.SIMILAR_COUNT_SECONDS),
+            (run_publishing_schedule, settings.PUBLISHING_CHECK_SECONDS),
         ]
         due = dict.fromkeys(range(len(schedule)), 0.0)
         self.stdout.write("Scheduler: enqueuing periodic tasks (Ctrl-C stops it).")
@@ -43,6 +51,8 @@ class Command(BaseCommand):
     def _waiting(task):
         """A run of `task` still queued: with the worker down or busy, the
         schedule does not pile up copies (each run does all the work due)."""
-        return DBTaskResult.objects.filter(
-            task_path=task.module_path, status=TaskResultStatus.READY
-        ).exists()
+        return (
+            DBTaskResult.objects.ready()  # a run queued for later does not count
+            .filter(task_path=task.module_path)
+            .exists()
+        )
