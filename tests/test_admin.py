@@ -7,6 +7,7 @@ from PIL import Image
 
 from articles.models import Article
 from articles.signals import article_published
+from tests.conftest import READY_BODY
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +28,21 @@ def article_form(topic, qtype, **overrides):
         "topic": topic.pk,
         "question_type": qtype.pk,
         "summary": "Lightning heats air so fast that it expands with a bang.",
-        "body": "## Why\n\nHeat.",
+        "body": READY_BODY,
         "tags": "weather, sound",
         "status": "draft",
         "published_at_0": "",
         "published_at_1": "",
+        "unpublish_at_0": "",
+        "unpublish_at_1": "",
         "last_updated": "2026-04-04",
-        **inline_management("key_facts", 2),
+        **inline_management("key_facts", 3),
         "key_facts-0-position": "1",
         "key_facts-0-text": "Thunder is the sound of lightning.",
         "key_facts-1-position": "2",
         "key_facts-1-text": "Light travels faster than sound.",
+        "key_facts-2-position": "3",
+        "key_facts-2-text": "Thunder is rarely heard beyond 15 km.",
         **inline_management("sources", 1),
         "sources-0-position": "1",
         "sources-0-title": "Thunder",
@@ -66,6 +71,7 @@ def test_editors_group_holds_exactly_the_content_permissions():
         for action in ("add", "change", "delete", "view")
     }
     expected.add(("articles", "view_unansweredsearch"))
+    expected.add(("articles", "publish_answer"))  # editors review and publish
     assert codenames == expected
 
 
@@ -80,6 +86,7 @@ def test_editor_writes_an_answer_with_inlines(editor_client, topic, question_typ
     assert [f.text for f in article.key_facts.all()] == [
         "Thunder is the sound of lightning.",
         "Light travels faster than sound.",
+        "Thunder is rarely heard beyond 15 km.",
     ]
     assert article.sources.get().url == "https://en.wikipedia.org/wiki/Thunder"
     assert sorted(article.tags.names()) == ["sound", "weather"]
@@ -135,9 +142,9 @@ def test_missing_type_is_detected_from_the_question(
 
 
 def test_changelist_search_filter_and_actions(editor_client, make_article):
-    draft = make_article("What causes drafts?", status=Article.Status.DRAFT)
+    draft = make_article("What causes drafts?", status=Article.Status.DRAFT, ready=True)
     live = make_article("What causes live ones?")
-    response = editor_client.get("/admin/articles/article/?status__exact=draft")
+    response = editor_client.get("/admin/articles/article/?state=draft")
     html = response.content.decode()
     assert draft.question in html and live.question not in html
     response = editor_client.get("/admin/articles/article/?q=live")
@@ -149,8 +156,8 @@ def test_changelist_search_filter_and_actions(editor_client, make_article):
         follow=True,
     )
     html = response.content.decode()
-    assert "1 answer published." in html
-    assert "1 answer was skipped: it was already published." in html
+    assert "Published: “What causes drafts?”." in html
+    assert "“What causes live ones?” is already published." in html
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
 

@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from articles.models import Article
+from articles.models import Article, KeyFact, Source
 from suggestions.models import Suggestion
+from tests.conftest import READY_BODY, READY_FACTS
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,21 @@ def drafted(make_article, run_worker, django_capture_on_commit_callbacks):
     return suggestion
 
 
+def finish(article):
+    """What an editor does with the generator's outline: write the answer."""
+    article.summary = "Irritants in the nose set off a reflex that clears it."
+    article.body = READY_BODY
+    article.save()
+    for i, text in enumerate(READY_FACTS, start=1):
+        KeyFact.objects.create(article=article, text=text, position=i)
+    Source.objects.create(article=article, title="Sneeze", url="https://example.org/s")
+    return article
+
+
 def test_publishing_the_draft_publishes_the_suggestion_and_emails_once(
     drafted, editor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    article = drafted.article
+    article = finish(drafted.article)
     with django_capture_on_commit_callbacks(execute=True):
         article.publish(by=editor)
     drafted.refresh_from_db()
@@ -43,7 +55,7 @@ def test_publishing_the_draft_publishes_the_suggestion_and_emails_once(
 def test_publishing_twice_sends_nothing_twice(
     drafted, mailoutbox, django_capture_on_commit_callbacks
 ):
-    article = drafted.article
+    article = finish(drafted.article)
     with django_capture_on_commit_callbacks(execute=True):
         article.publish()
     article.unpublish()
@@ -52,9 +64,30 @@ def test_publishing_twice_sends_nothing_twice(
     assert len(mailoutbox) == 2
 
 
+def test_the_outline_draft_cannot_be_published_and_nobody_is_told(
+    drafted, editor_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            "/admin/articles/article/",
+            {"action": "publish_selected", "_selected_action": [drafted.article.pk]},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "“What causes sneezing?” was not published: It has no summary." in html
+    assert "It needs at least 3 key facts (it has 0)." in html
+    assert "editor note or a placeholder" in html
+    drafted.refresh_from_db()
+    assert drafted.article.status == Article.Status.DRAFT
+    assert drafted.status == Suggestion.Status.DRAFTED
+    assert mailoutbox == []
+    assert editor_client.get("/q/what-causes-sneezing/").status_code == 404
+
+
 def test_publishing_from_the_admin_closes_the_loop(
     drafted, editor_client, mailoutbox, django_capture_on_commit_callbacks
 ):
+    finish(drafted.article)
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(
             "/admin/articles/article/",
@@ -68,7 +101,7 @@ def test_publishing_from_the_admin_closes_the_loop(
 def test_an_unrelated_article_publish_touches_no_suggestion(
     drafted, make_article, mailoutbox, django_capture_on_commit_callbacks
 ):
-    other = make_article(status=Article.Status.DRAFT)
+    other = make_article(status=Article.Status.DRAFT, ready=True)
     with django_capture_on_commit_callbacks(execute=True):
         other.publish()
     drafted.refresh_from_db()

@@ -163,7 +163,10 @@ def test_first_view_of_an_unranked_answer_stays_within_budget(
 ADMIN_PAGES = [
     ("/admin/articles/article/", 11),
     ("/admin/articles/article/?q=case", 12),  # one more: the search index
-    ("/admin/articles/article/{pk}/change/", 12),
+    # Two more than before the review panel: it counts facts and sources.
+    ("/admin/articles/article/{pk}/change/", 14),
+    # Rendered cold, like the first view of an answer (5 once its parts are cached).
+    ("/admin/articles/article/{pk}/preview/", 15),
     ("/admin/articles/article/{pk}/history/", 6),
     ("/admin/articles/trashedarticle/", 7),
 ]

@@ -1,6 +1,7 @@
 """Every change to an answer is kept as a revision; editors compare and
 restore them in the admin."""
 
+import functools
 import re
 from datetime import timedelta
 
@@ -11,12 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Revision
 
-from articles import revisions
+from articles import publishing, revisions
 from articles.markdown_files import import_file
 from articles.models import Article
 from suggestions.generators import Draft, save_draft
+from tests.conftest import READY_BODY
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def make_article(make_article):
+    """Answers that pass the publishing checks, as the change form saves them."""
+    return functools.partial(make_article, ready=True)
 
 
 def change_url(article):
@@ -87,7 +95,9 @@ def post_change_form(client, article, **changes):
 
 
 def test_an_admin_save_is_a_revision_by_the_editor(editor_client, editor, make_article):
-    article = make_article("What causes thunder?", key_facts=["Old fact."])
+    article = make_article(
+        "What causes thunder?", key_facts=["Old fact."], status=Article.Status.DRAFT
+    )
     save_in_admin(editor_client, article, summary="A better summary.")
     (version,) = history_of(article)
     assert version.revision.user == editor
@@ -98,7 +108,7 @@ def test_an_admin_save_is_a_revision_by_the_editor(editor_client, editor, make_a
 
 
 def test_publishing_from_the_form_says_so(editor_client, make_article):
-    article = make_article(status=Article.Status.DRAFT)
+    article = make_article(status=Article.Status.DRAFT, ready=True)
     save_in_admin(editor_client, article, status="published")
     assert history_of(article)[0].revision.get_comment().startswith("Published.")
 
@@ -106,7 +116,7 @@ def test_publishing_from_the_form_says_so(editor_client, make_article):
 def test_bulk_publish_keeps_one_revision_per_answer(
     editor_client, editor, make_article
 ):
-    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(2)]
+    drafts = [make_article(status=Article.Status.DRAFT, ready=True) for _ in range(2)]
     editor_client.post(
         "/admin/articles/article/",
         {"action": "publish_selected", "_selected_action": [a.pk for a in drafts]},
@@ -165,8 +175,8 @@ def three_versions(editor_client, make_article):
     and reordered between them."""
     article = make_article(
         "What causes tides?",
-        body="Line one.\nLine two.",
-        key_facts=["Moon pulls.", "Sun pulls too."],
+        body="Line one.\nLine two.\n\n" + READY_BODY,
+        key_facts=["Moon pulls.", "Sun pulls too.", "Earth spins."],
         sources=[("NOAA", "https://example.org/noaa")],
         tags=["sea"],
     )
@@ -179,7 +189,7 @@ def three_versions(editor_client, make_article):
     article.key_facts.create(text="Two tides a day.", position=3)  # added
     article.sources.all().delete()  # removed
     article.sources.create(title="Britannica", url="https://example.org/b", position=1)
-    article.body = "Line one.\nLine 2, rewritten."
+    article.body = "Line one.\nLine 2, rewritten.\n\n" + READY_BODY
     article.save()
     article.tags.set(["sea", "moon"])
     save_in_admin(editor_client, article)  # 2
@@ -212,12 +222,13 @@ def test_restore_puts_back_facts_and_sources_as_they_were(
     assert [f.text for f in article.key_facts.all()] == [
         "Moon pulls.",
         "Sun pulls too.",
+        "Earth spins.",
     ]
     assert [(s.title, s.url) for s in article.sources.all()] == [
         ("NOAA", "https://example.org/noaa")
     ]
     assert sorted(article.tags.names()) == ["sea"]
-    assert article.body == "Line one.\nLine two."
+    assert article.body == "Line one.\nLine two.\n\n" + READY_BODY
     assert article.status == Article.Status.PUBLISHED  # the editor chose so
     newest = history_of(article)[0]
     assert newest.revision.get_comment() == f"Restored revision {oldest.revision_id}"
@@ -235,7 +246,7 @@ def test_restore_never_keeps_an_answer_live_unless_asked(editor_client, three_ve
 
 
 def test_restore_never_publishes_a_draft(editor_client, make_article):
-    article = make_article(status=Article.Status.DRAFT)
+    article = make_article(status=Article.Status.DRAFT, ready=True)
     save_in_admin(editor_client, article, status="published")
     article.refresh_from_db()
     article.unpublish()
@@ -272,12 +283,11 @@ def test_a_revision_of_another_answer_is_not_found(editor_client, make_article):
 
 
 def test_a_scheduled_answer_going_live_is_a_revision_by_the_scheduler(
-    editor_client, make_article
+    editor_client, make_article, django_capture_on_commit_callbacks
 ):
     soon = timezone.now() + timedelta(minutes=10)
-    scheduled = make_article(status=Article.Status.DRAFT)
-    at_once = make_article(status=Article.Status.DRAFT)
-    revisions.record_scheduled_go_lives()  # the pass that ran before
+    scheduled = make_article(status=Article.Status.DRAFT, ready=True)
+    at_once = make_article(status=Article.Status.DRAFT, ready=True)
     save_in_admin(
         editor_client,
         scheduled,
@@ -285,14 +295,15 @@ def test_a_scheduled_answer_going_live_is_a_revision_by_the_scheduler(
         published_at_0=timezone.localtime(soon).date().isoformat(),
         published_at_1=timezone.localtime(soon).time().strftime("%H:%M:%S"),
     )
-    save_in_admin(editor_client, at_once, status="published")
+    with django_capture_on_commit_callbacks(execute=True):  # goes live at once
+        save_in_admin(editor_client, at_once, status="published")
     later = soon + timedelta(minutes=1)
-    assert revisions.record_scheduled_go_lives(now=later) == 1
+    assert publishing.announce_due(now=later) == 1
     newest = history_of(scheduled)[0]
     assert newest.revision.get_comment() == "Published (as scheduled)"
     assert newest.revision.origin.name == "scheduler"
     assert len(history_of(at_once)) == 1  # its "Published" revision only
-    assert revisions.record_scheduled_go_lives(now=later) == 0  # once
+    assert publishing.announce_due(now=later) == 0  # once
 
 
 def change_form(client, article):
@@ -316,7 +327,9 @@ def test_a_stale_save_is_refused_and_loses_nothing(
         user.groups.add(editors)
     first.first_name, first.last_name = "Ada", "Lovelace"
     first.save()
-    article = make_article("What causes rust?", key_facts=["Iron oxidises."])
+    article = make_article(
+        "What causes rust?", key_facts=["Iron oxidises."], status=Article.Status.DRAFT
+    )
     ada, brian = Client(), Client()
     ada.force_login(first)
     brian.force_login(second)

@@ -29,7 +29,7 @@ def test_chains_collapse_to_the_current_address(client, make_article):
 
 
 def test_draft_edits_record_nothing_until_publish(client, make_article):
-    draft = make_article(slug="first-idea", status=Article.Status.DRAFT)
+    draft = make_article(slug="first-idea", status=Article.Status.DRAFT, ready=True)
     rename(draft, "second-idea")
     rename(draft, "third-idea")
     assert not SlugRedirect.objects.exists()
