@@ -123,9 +123,11 @@ class WorkflowAdminMixin:
         return allowed
 
     def view_on_site(self, obj):
-        """A live answer's page; the preview for anything else."""
-        if obj.is_live():
-            return obj.get_absolute_url()
+        """A live answer's page; the preview for anything else. (After a
+        refused save `obj` holds the form's input, so the slug visitors see
+        is used, never the one being edited.)"""
+        if obj.is_live() and obj.published_slug:
+            return reverse("articles:detail", args=[obj.published_slug])
         return reverse("admin:articles_article_preview", args=[obj.pk])
 
     # The change form -------------------------------------------------------
@@ -316,7 +318,7 @@ class WorkflowAdminMixin:
         articles = list(
             Article.objects.filter(pk__in=ids, status=Article.Status.IN_REVIEW)
         )
-        form = SendBackForm(request.POST or None)
+        form = SendBackForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and articles and form.is_valid():
             for article in articles:
                 with (

@@ -85,13 +85,12 @@ def post_change_form(client, article, **changes):
             list(article.sources.all()),
             ["position", "title", "url", "publisher"],
         ),
-        **changes,
     }
     if article.published_at:
         local = timezone.localtime(article.published_at)
         data["published_at_0"] = local.date().isoformat()
         data["published_at_1"] = local.time().strftime("%H:%M:%S")
-    return client.post(change_url(article), data)
+    return client.post(change_url(article), {**data, **changes})
 
 
 def test_an_admin_save_is_a_revision_by_the_editor(editor_client, editor, make_article):
