@@ -64,7 +64,8 @@ def origin_key(request):
 def article_fragments(request, article, **tokens):
     """The answer page's parts: `answer` (html, json_ld), `related_html` and
     `browse_html`. `tokens` are the current versions of the answer, its topic
-    and type, trending and the site."""
+    and type, trending and the site. A draft without a type yet (previewed)
+    has no related sections."""
     return cached_fragments(
         {
             "answer": (
@@ -80,7 +81,7 @@ def article_fragments(request, article, **tokens):
                     {"related_sections": related_sections(
                         article, related_candidates(article)
                     )},
-                ),
+                ) if article.question_type_id else "",
             ),
             "browse_html": (
                 ("browse", tokens["site"]),

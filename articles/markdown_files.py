@@ -369,7 +369,13 @@ def _question_type(data, create_missing):
     if found is not None:
         return found
     return _taxonomy(
-        QuestionType, "question_type", name, create_missing, "type", prefix=prefix
+        QuestionType,
+        "question_type",
+        name,
+        create_missing,
+        "type",
+        prefix=prefix,
+        extra_prefixes=QuestionType.objects.standard_variants(prefix),
     )
 
 

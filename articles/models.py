@@ -74,11 +74,14 @@ class Article(index.Indexed, models.Model):
         related_name="articles",
         verbose_name=_("topic"),
     )
+    # Null only on drafts: a generated draft whose question no type's prefix
+    # matches waits for an editor to choose (publishing requires one).
     question_type = models.ForeignKey(
         QuestionType,
         on_delete=models.PROTECT,
         related_name="articles",
         verbose_name=_("question type"),
+        null=True,
         blank=True,
         help_text=_("Left empty, it is detected from the question's opening words."),
     )
@@ -257,7 +260,7 @@ class Article(index.Indexed, models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        if not self._fill_question_type():
+        if not self._fill_question_type() and self.status != self.Status.DRAFT:
             raise ValidationError(NO_MATCHING_TYPE)
         if not self.slug:
             self.slug = unique_slug(self.question, exclude_pk=self.pk)

@@ -20,9 +20,11 @@ HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
-def problems(summary, body, fact_count, source_count):
+def problems(summary, body, fact_count, source_count, has_type=True):
     """What is missing, as sentences an editor can act on; [] when ready."""
     found = []
+    if not has_type:
+        found.append(_("It has no question type: choose one."))
     if not (summary or "").strip():
         found.append(_("It has no summary."))
     min_facts = settings.PUBLISH_MIN_KEY_FACTS
@@ -107,4 +109,5 @@ def article_problems(article):
         article.body,
         article.key_facts.count(),
         article.sources.count(),
+        has_type=article.question_type_id is not None,
     )

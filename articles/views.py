@@ -55,9 +55,10 @@ def render_article(request, article, preview=False):
     )
     tokens = versions([answer, topic, qtype, "trending", "site"])
     article.topic = row_by_version(Topic, article.topic_id, tokens[topic])
-    article.question_type = row_by_version(
-        QuestionType, article.question_type_id, tokens[qtype]
-    )
+    if article.question_type_id is not None:  # only a draft's preview has none
+        article.question_type = row_by_version(
+            QuestionType, article.question_type_id, tokens[qtype]
+        )
     fragments = article_fragments(
         request,
         article,

@@ -94,10 +94,20 @@ def test_outline_picks_the_topic_of_the_most_similar_answers(make_article, make_
     assert draft.topic == science
 
 
-def test_outline_explains_when_no_type_can_be_found(db, make_topic):
-    make_topic()
-    with pytest.raises(GenerationError, match="No question type matches"):
-        OutlineGenerator().generate("Where is the moon?")
+def test_a_draft_whose_type_matches_nothing_asks_the_editor_to_choose(
+    approved, run_worker, editor_client
+):
+    suggestion = approved("Where is the moon today?")  # no type opens with "where"
+    run_worker()
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.DRAFTED  # not guessed, not failed
+    draft = suggestion.article
+    assert draft.question_type is None
+    assert "choose a type before publishing" in draft.body
+    page = editor_client.get(f"/admin/articles/article/{draft.pk}/change/")
+    assert "It has no question type: choose one." in page.content.decode()
+    preview = editor_client.get(f"/admin/articles/article/{draft.pk}/preview/")
+    assert preview.status_code == 200  # the page, without the type's sections
 
 
 def test_llm_good_answer_becomes_an_ai_assisted_draft(approved, run_worker, llm):

@@ -13,7 +13,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(QuestionType)
 class QuestionTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "slug", "position"]
+    list_display = ["name", "prefix", "extra_prefixes", "slug", "position"]
     list_editable = ["position"]
-    search_fields = ["name", "prefix", "description"]
+    search_fields = ["name", "prefix", "extra_prefixes", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,5 +1,6 @@
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
@@ -70,19 +71,37 @@ class Topic(models.Model):
         return reverse("topics:topic", args=[self.slug])
 
 
-class QuestionTypeQuerySet(TaxonomyQuerySet):
-    def detect(self, question):
-        """The type whose prefix opens `question`; the longest prefix wins.
+# The usual other openings of the common types, given to a type created
+# with one of these prefixes (by the importer) and to existing ones (migration
+# topics.0003). "how do i" makes "How do I cook rice?" a "How To" question.
+STANDARD_VARIANTS = {
+    "why do": "why does, why is, why are, why did, why can, why can't",
+    "how does": "how do, how is, how are, how can",
+    "what is": "what are, what's, what was, what were",
+    "what causes": "what caused, what makes",
+    "how to": "how do i, how do you, how can i, how should i",
+}
 
-        Returns None when no prefix matches.
-        """
+
+class QuestionTypeQuerySet(TaxonomyQuerySet):
+    def standard_variants(self, prefix):
+        """STANDARD_VARIANTS of `prefix` that no type uses yet, comma-separated."""
+        used = {p for qt in self.all() for p in qt.prefixes()}
+        variants = STANDARD_VARIANTS.get(normalise_question(prefix), "").split(",")
+        return ", ".join(v.strip() for v in variants if v.strip() not in used)
+
+    def detect(self, question):
+        """The type one of whose prefixes opens `question`; the longest
+        matching prefix wins. Returns None when no prefix matches."""
         words = normalise_question(question)
-        matches = [
-            qt
-            for qt in self.all()
-            if qt.prefix and re.match(rf"{re.escape(qt.prefix)}\b", words)
-        ]
-        return max(matches, key=lambda qt: len(qt.prefix), default=None)
+        best, best_length = None, -1
+        for qt in self.all():
+            for prefix in qt.prefixes():
+                if len(prefix) > best_length and re.match(
+                    rf"{re.escape(prefix)}\b", words
+                ):
+                    best, best_length = qt, len(prefix)
+        return best
 
 
 def normalise_question(text):
@@ -100,6 +119,15 @@ class QuestionType(models.Model):
         help_text=_(
             "The opening words that identify this type, e.g. “what causes”. "
             "The longest matching prefix wins."
+        ),
+    )
+    extra_prefixes = models.CharField(
+        _("other prefixes"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "More opening words of this type, separated by commas, e.g. "
+            "“why does, why is, why are”."
         ),
     )
     description = models.TextField(_("description"), blank=True)
@@ -121,10 +149,31 @@ class QuestionType(models.Model):
     def save(self, *args, **kwargs):
         # Stored normalised so that detection compares like with like.
         self.prefix = normalise_question(self.prefix)
+        self.extra_prefixes = ", ".join(self.prefixes()[1:])
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("topics:type", args=[self.slug])
+
+    def clean(self):
+        """No opening words may belong to two types: detection would guess."""
+        others = QuestionType.objects.exclude(pk=self.pk)
+        taken = {p: qt for qt in others for p in qt.prefixes()}
+        clashes = [f"“{p}” ({taken[p]})" for p in self.prefixes() if p in taken]
+        if clashes:
+            raise ValidationError(
+                _("Already the prefix of another type: %(list)s.")
+                % {"list": ", ".join(clashes)}
+            )
+
+    def prefixes(self):
+        """The main prefix first, then the others, normalised, no repeats."""
+        found = [normalise_question(self.prefix)]
+        for part in self.extra_prefixes.split(","):
+            prefix = normalise_question(part)
+            if prefix and prefix not in found:
+                found.append(prefix)
+        return [p for p in found if p]
 
 
 class TopicTypeCount(models.Model):

@@ -28,7 +28,7 @@ class GenerationError(Exception):
 class Draft:
     question: str
     topic: Topic
-    question_type: QuestionType
+    question_type: QuestionType | None  # None: no prefix matched; an editor chooses
     body: str
     summary: str = ""
     key_facts: list = field(default_factory=list)
@@ -44,20 +44,16 @@ def get_generator():
 def guess_taxonomy(question):
     """(topic, question type) for a new question.
 
-    The type comes from the question's opening words; the topic, and the type
-    when no prefix matches, from the most similar published answers.
+    The type comes from the question's opening words only: when no prefix
+    matches it is None, and the draft waits for an editor to choose one
+    (never a guess that reads plausibly and is wrong). The topic comes from
+    the most similar published answers.
     """
     similar = similar_articles(question, limit=10)
-    question_type = QuestionType.objects.detect(question) or _most_common(
-        a.question_type for a in similar
-    )
+    question_type = QuestionType.objects.detect(question)
     topic = _most_common(a.topic for a in similar) or Topic.objects.first()
     if topic is None:
         raise GenerationError("There are no topics yet; create one first.")
-    if question_type is None:
-        raise GenerationError(
-            "No question type matches this question; add one with a matching prefix."
-        )
     return topic, question_type
 
 

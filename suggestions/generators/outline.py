@@ -41,6 +41,10 @@ OUTLINES = {
         ("When to get help", "When to call a professional."),
     ],
 }
+NO_TYPE_NOTE = (
+    "No question type's prefix matches this question: choose a type before "
+    "publishing (or add the prefix to a type)."
+)
 GENERIC_OUTLINE = [
     ("Overview", "The short answer first."),
     ("The details", "The explanation, with ### subheadings."),
@@ -51,10 +55,13 @@ GENERIC_OUTLINE = [
 class OutlineGenerator:
     def generate(self, question):
         topic, question_type = guess_taxonomy(question)
-        sections = OUTLINES.get(question_type.prefix, GENERIC_OUTLINE)
+        prefix = question_type.prefix if question_type else None
+        sections = OUTLINES.get(prefix, GENERIC_OUTLINE)
         body = "\n\n".join(
             f"## {heading}\n\n<!-- Editor: {note} -->" for heading, note in sections
         )
+        if question_type is None:
+            body = f"<!-- Editor: {NO_TYPE_NOTE} -->\n\n{body}"
         return Draft(
             question=question,
             topic=topic,
