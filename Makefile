@@ -12,6 +12,7 @@ export DJANGO_DEBUG ?= 1
 # The background worker (answer generation, view flushes, rankings) and the
 # scheduler that queues the periodic tasks run next to the web server;
 # Ctrl-C, or the server stopping for any reason, stops all three.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install migrate demo
 	@echo "Serving WhatAnswers on http://$(HOST):$(PORT)/ with a background worker and scheduler (Ctrl-C stops all)"
 	@$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \

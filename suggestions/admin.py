@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.similar import keywords, similar_articles
 
-from .admin_forms import DuplicateForm, RejectForm
+from .admin_forms import DuplicateForm, RejectForm, ReopenForm
 from .models import InvalidTransition, Requester, Suggestion, SuggestionEvent
 from .tasks import enqueue_generation
 
@@ -59,7 +59,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     actions = ["approve_selected", "reject_selected", "mark_duplicate_selected",
-               "regenerate_selected"]  # fmt: skip
+               "reopen_selected", "regenerate_selected"]  # fmt: skip
     inlines = [RequesterInline, EventInline]
     fields = [
         "question",
@@ -165,6 +165,24 @@ class SuggestionAdmin(admin.ModelAdmin):
             return None
         return self._intermediate(
             request, queryset, form, "reject_selected", _("Reject suggestions")
+        )
+
+    @admin.action(
+        description=_("Reopen a rejected suggestion…"), permissions=["change"]
+    )
+    def reopen_selected(self, request, queryset):
+        form = ReopenForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            note = form.cleaned_data["note"]
+            self._each(
+                request,
+                queryset,
+                lambda s: s.reopen(note, by=request.user),
+                _("reopened"),
+            )
+            return None
+        return self._intermediate(
+            request, queryset, form, "reopen_selected", _("Reopen suggestions")
         )
 
     @admin.action(description=_("Mark as duplicate…"), permissions=["change"])

@@ -18,6 +18,14 @@ class RejectForm(forms.Form):
     )
 
 
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why reopen it"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded in the suggestion's history."),
+    )
+
+
 class DuplicateForm(forms.Form):
     answer = forms.CharField(
         label=_("Published answer"),

@@ -221,12 +221,31 @@ class Suggestion(models.Model):
                 allowed=[self.Status.NEW],
                 fields=["duplicate_of_article", "duplicate_of"],
             )
+            if article is not None:
+                # Imported here: notifications imports this module.
+                from .notifications import notify_duplicate
+
+                transaction.on_commit(lambda: notify_duplicate(self, article))
             if of is not None:
                 Suggestion.objects.filter(pk=of.pk).update(
                     request_count=F("request_count") + self.request_count
                 )
                 for requester in self.requesters.all():
                     of.add_requester(requester.email)
+
+    def reopen(self, note, by=None):
+        """A rejection reconsidered: back to new, with the reason kept in the
+        history and a note saying why."""
+        if not (note or "").strip():
+            raise InvalidTransition("A note is required to reopen a suggestion.")
+        self.rejection_reason = ""
+        self._move(
+            self.Status.NEW,
+            by,
+            f"Reopened: {note.strip()}",
+            allowed=[self.Status.REJECTED],
+            fields=["rejection_reason"],
+        )
 
     def mark_drafted(self, article, by=None):
         self.article = article

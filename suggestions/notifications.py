@@ -14,7 +14,39 @@ def notify_requesters(suggestion, article):
     Rows are locked and stamped in the same transaction as the send, so a
     second publish (or a concurrent one) finds nobody left to tell.
     """
-    url = settings.SITE_URL.rstrip("/") + article.get_absolute_url()
+    return _tell_each(
+        suggestion,
+        subject=f"Your question is answered: {article.question}",
+        message=(
+            f"Hello,\n\nYou asked {settings.SITE_NAME}: “{suggestion.question}”"
+            f"\n\nThe answer is now live:\n{answer_url(article)}\n\nThank you "
+            f"for asking.\n— {settings.SITE_NAME}"
+        ),
+    )
+
+
+def notify_duplicate(suggestion, article):
+    """A moderator found that a published answer already covers the question:
+    tell each requester once, with its link. Nothing is sent for an answer
+    that is not live (it is sent when it goes live, if it is this one's)."""
+    if not article.is_live():
+        return 0
+    return _tell_each(
+        suggestion,
+        subject=f"Already answered: {article.question}",
+        message=(
+            f"Hello,\n\nYou asked {settings.SITE_NAME}: “{suggestion.question}”"
+            f"\n\nWe already have an answer to that question:\n"
+            f"{answer_url(article)}\n\nThank you for asking.\n— {settings.SITE_NAME}"
+        ),
+    )
+
+
+def answer_url(article):
+    return settings.SITE_URL.rstrip("/") + article.get_absolute_url()
+
+
+def _tell_each(suggestion, subject, message):
     sent = 0
     with transaction.atomic():
         pending = Requester.objects.select_for_update().filter(
@@ -22,12 +54,8 @@ def notify_requesters(suggestion, article):
         )
         for requester in pending:
             send_mail(
-                subject=f"Your question is answered: {article.question}",
-                message=(
-                    f"Hello,\n\nYou asked {settings.SITE_NAME}: “{suggestion.question}”"
-                    f"\n\nThe answer is now live:\n{url}\n\nThank you for asking."
-                    f"\n— {settings.SITE_NAME}"
-                ),
+                subject=subject,
+                message=message,
                 from_email=None,
                 recipient_list=[requester.email],
             )

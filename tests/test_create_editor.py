@@ -44,3 +44,35 @@ def test_an_existing_user_is_promoted_without_a_new_password(django_user_model):
     call_command("create_editor", "reader", stdout=StringIO())
     user = django_user_model.objects.get(username="reader")
     assert user.is_staff and user.groups.filter(name="Editors").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "group", "can", "cannot"),
+    [
+        (
+            "create_moderator",
+            "Moderators",
+            "/admin/suggestions/suggestion/",
+            "/admin/articles/article/add/",  # they see answers, never change them
+        ),
+        (
+            "create_writer",
+            "Writers",
+            "/admin/articles/article/add/",
+            "/admin/suggestions/suggestion/",
+        ),
+    ],
+)
+def test_moderators_and_writers_are_created_the_same_way(
+    answers, client, django_user_model, command, group, can, cannot
+):
+    answers("a-Sturdy-passphrase-42", "a-Sturdy-passphrase-42")
+    out = StringIO()
+    call_command(command, "sam", "--email", "sam@example.com", stdout=out)
+    assert "Log in at /admin/." in out.getvalue()
+    user = django_user_model.objects.get(username="sam")
+    assert user.is_staff and not user.is_superuser and user.email == "sam@example.com"
+    assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert client.login(username="sam", password="a-Sturdy-passphrase-42")
+    assert client.get(can).status_code == 200
+    assert client.get(cannot).status_code == 403

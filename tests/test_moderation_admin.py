@@ -114,6 +114,51 @@ def test_bulk_reject_asks_for_a_reason_first(moderator_client):
     assert suggestion.rejection_reason == "Spam"
 
 
+def test_a_rejected_suggestion_can_be_reopened_with_a_note(moderator_client, moderator):
+    suggestion = submit("What causes hiccups?")
+    suggestion.reject("Looked like spam.", by=moderator)
+    page = act(moderator_client, "reopen_selected", [suggestion], apply="1", note="")
+    assert "This field is required." in page.content.decode()
+    act(
+        moderator_client,
+        "reopen_selected",
+        [suggestion],
+        apply="1",
+        note="It is a real question.",
+    )
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.NEW
+    assert suggestion.rejection_reason == ""
+    event = suggestion.events.last()
+    assert (event.from_status, event.to_status) == ("rejected", "new")
+    assert event.note == "Reopened: It is a real question." and event.actor == moderator
+    page = act(moderator_client, "reopen_selected", [suggestion], apply="1", note="x")
+    assert "A new suggestion cannot be moved to new." in page.content.decode()
+
+
+def test_a_duplicate_of_a_published_answer_tells_its_requesters_once(
+    moderator_client, make_article, mailoutbox, django_capture_on_commit_callbacks
+):
+    article = make_article("What causes hiccups?")
+    suggestion = submit("Why do I get hiccups?", email="asker@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(
+            moderator_client,
+            "mark_duplicate_selected",
+            [suggestion],
+            apply="1",
+            answer=article.get_absolute_url(),
+        )
+    (mail,) = mailoutbox
+    assert mail.to == ["asker@example.com"]
+    assert mail.subject == "Already answered: What causes hiccups?"
+    assert f"http://127.0.0.1:8000{article.get_absolute_url()}" in mail.body
+    assert suggestion.requesters.get().notified_at is not None
+    from suggestions.notifications import notify_duplicate
+
+    assert notify_duplicate(suggestion, article) == 0  # once
+
+
 def test_bulk_mark_duplicate_of_an_answer_by_its_address(
     moderator_client, make_article
 ):
