@@ -11,8 +11,10 @@ from .admin_history import RevisionHistoryMixin
 from .admin_trash import TrashOnDeleteMixin
 from .admin_workflow import (
     KeyFactFormSet,
+    ReviewDueFilter,
     SourceFormSet,
     StateFilter,
+    SuggestedFilter,
     WorkflowAdminMixin,
 )
 from .models import Article, KeyFact, Source, UnansweredSearch
@@ -41,6 +43,8 @@ class ArticleAdmin(
     # list_display: WorkflowAdminMixin.get_list_display
     list_filter = [
         StateFilter,
+        ReviewDueFilter,
+        SuggestedFilter,
         "topic",
         "question_type",
         "ai_assisted",

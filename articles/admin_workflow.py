@@ -52,6 +52,40 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Due for another review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return publishing.due_for_review(queryset)
+        return queryset
+
+
+class SuggestedFilter(admin.SimpleListFilter):
+    """Answers drafted for a visitor's suggestion (the reverse relation: the
+    articles app never imports suggestions)."""
+
+    title = gettext_lazy("suggested by visitors")
+    parameter_name = "suggested"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("Drafted, not yet live")),
+            ("any", _("Any")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(suggestions__status="drafted").distinct()
+        if self.value() == "any":
+            return queryset.filter(suggestions__isnull=False).distinct()
+        return queryset
+
+
 class ReadyInlineFormSet(BaseInlineFormSet):
     """Key facts and sources: publishing needs `minimum` of them, counted as
     submitted (rows left empty or marked for deletion do not count)."""

@@ -19,12 +19,14 @@ them exactly once. Rescheduling or unpublishing clears `announced_at`
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,6 +181,21 @@ def mark_reviewed(article, by):
     if not can_publish(by):
         raise InvalidTransition(_("Only an editor can mark an answer reviewed."))
     article.save(update_fields=record_review(article, by))
+
+
+def stale_cutoff():
+    """Answers last reviewed before this are due for another review."""
+    return timezone.now() - timedelta(days=round(settings.REVIEW_STALE_MONTHS * 30.44))
+
+
+def due_for_review(queryset, cutoff=None):
+    """Published answers reviewed (or, never reviewed, published) before
+    `cutoff`, annotated with that date as `seen`."""
+    return (
+        queryset.filter(status=Article.Status.PUBLISHED)
+        .annotate(seen=Coalesce("reviewed_at", "published_at"))
+        .filter(seen__lt=cutoff or stale_cutoff())
+    )
 
 
 def go_live_when_due(article_id, published_at, by=None):

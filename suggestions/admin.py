@@ -54,7 +54,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         "created_at",
         "similar_count",
     ]
-    list_filter = ["status", "created_at"]
+    list_filter = ["status", "topic_guess", "type_guess", "created_at"]
     search_fields = ["question"]
     date_hierarchy = "created_at"
     list_per_page = 50

@@ -121,6 +121,27 @@ class Suggestion(models.Model):
     similar_count = models.PositiveSmallIntegerField(
         _("similar answers"), null=True, default=None, editable=False
     )
+    # Where the question would sit, guessed with similar_count (the
+    # editorial dashboard's demand grid): the type by its opening words, the
+    # topic from the most similar published answers.
+    topic_guess = models.ForeignKey(
+        "topics.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("likely topic"),
+    )
+    type_guess = models.ForeignKey(
+        "topics.QuestionType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("likely question type"),
+    )
     article = models.ForeignKey(
         Article,
         on_delete=models.SET_NULL,

@@ -1,6 +1,7 @@
 """Background work for suggestions, run by `manage.py db_worker`."""
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from articles.similar import similar_articles
+from topics.models import QuestionType
 
 from .generators import GenerationError, get_generator, save_draft
 from .models import InvalidTransition, Suggestion
@@ -21,12 +23,13 @@ SIMILAR_BATCH = 500
 
 @task()
 def count_similar(batch=SIMILAR_BATCH):
-    """Count the published answers that look like each new suggestion.
+    """Count the published answers that look like each new suggestion, and
+    guess its topic and question type from them (for the dashboard).
 
     Periodic (manage.py run_scheduler): the suggest POST only stores the
     question. Returns how many suggestions were counted.
     """
-    done = 0
+    done, detect = 0, QuestionType.objects.detector()
     while True:
         pending = list(
             Suggestion.objects.filter(similar_count__isnull=True)
@@ -34,8 +37,13 @@ def count_similar(batch=SIMILAR_BATCH):
             .values_list("pk", "question")[:batch]
         )
         for pk, question in pending:
+            similar = similar_articles(question, limit=10)
+            topics = Counter(a.topic_id for a in similar).most_common(1)
+            qtype = detect(question)
             Suggestion.objects.filter(pk=pk).update(
-                similar_count=min(len(similar_articles(question)), 32767)
+                similar_count=min(len(similar[:5]), 32767),
+                topic_guess_id=topics[0][0] if topics else None,
+                type_guess=qtype,
             )
         done += len(pending)
         if len(pending) < batch:

@@ -168,6 +168,7 @@ def test_the_scheduler_queues_each_periodic_task_once(db):
         "articles.tasks.refresh_trending",
         "articles.tasks.run_publishing_schedule",
         "suggestions.tasks.count_similar",
+        "whatanswers.dashboard.refresh_dashboard",
     ]
 
 

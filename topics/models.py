@@ -93,15 +93,23 @@ class QuestionTypeQuerySet(TaxonomyQuerySet):
     def detect(self, question):
         """The type one of whose prefixes opens `question`; the longest
         matching prefix wins. Returns None when no prefix matches."""
-        words = normalise_question(question)
-        best, best_length = None, -1
-        for qt in self.all():
-            for prefix in qt.prefixes():
-                if len(prefix) > best_length and re.match(
-                    rf"{re.escape(prefix)}\b", words
-                ):
-                    best, best_length = qt, len(prefix)
-        return best
+        return self.detector()(question)
+
+    def detector(self):
+        """detect() for many questions, with the types read once."""
+        prefixes = sorted(
+            ((p, qt) for qt in self.all() for p in qt.prefixes()),
+            key=lambda item: -len(item[0]),
+        )
+
+        def detect(question):
+            words = normalise_question(question)
+            for prefix, qtype in prefixes:  # longest first
+                if re.match(rf"{re.escape(prefix)}\b", words):
+                    return qtype
+            return None
+
+        return detect
 
 
 def normalise_question(text):

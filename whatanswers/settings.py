@@ -235,6 +235,8 @@ PUBLISH_MIN_SOURCES = env_int("PUBLISH_MIN_SOURCES", 1)
 PUBLISH_MIN_BODY_WORDS = env_int("PUBLISH_MIN_BODY_WORDS", 150)
 # The dashboard lists published answers not reviewed for this many months.
 REVIEW_STALE_MONTHS = env_int("REVIEW_STALE_MONTHS", 12)
+# How often the dashboard's demand grid and review list are recomputed.
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 300)
 # How long a signed preview link for a reviewer without an account works.
 PREVIEW_LINK_DAYS = env_int("PREVIEW_LINK_DAYS", 7)
 RELATED_REFRESH_BATCH = env_int("RELATED_REFRESH_BATCH", 500)

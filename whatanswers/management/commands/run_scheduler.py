@@ -13,6 +13,7 @@ from articles.tasks import (
     run_publishing_schedule,
 )
 from suggestions.tasks import count_similar
+from whatanswers.dashboard import refresh_dashboard
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             (refresh_rankings, settings.RANKINGS_REFRESH_SECONDS),
             (count_similar, settings.SIMILAR_COUNT_SECONDS),
             (run_publishing_schedule, settings.PUBLISHING_CHECK_SECONDS),
+            (refresh_dashboard, settings.DASHBOARD_REFRESH_SECONDS),
         ]
         due = dict.fromkeys(range(len(schedule)), 0.0)
         self.stdout.write("Scheduler: enqueuing periodic tasks (Ctrl-C stops it).")
