@@ -123,9 +123,15 @@ class RevisionHistoryMixin:
         live = article.status == article.Status.PUBLISHED
         if request.method == "POST":
             keep_live = live and request.POST.get("keep_live") == "on"
-            revisions.restore(article, version, request.user, keep_live=keep_live)
+            restored = revisions.restore(
+                article, version, request.user, keep_live=keep_live
+            )
             note = _("Restored revision %(n)s.") % {"n": version.revision_id}
-            if live and not keep_live:
+            if restored.not_ready:
+                note += " " + _(
+                    "It cannot stay published: %(why)s It is now a draft."
+                ) % {"why": " ".join(restored.not_ready)}
+            elif live and not keep_live:
                 note += " " + _("The answer is now a draft; publish it when ready.")
             messages.success(request, note)
             return redirect(reverse("admin:articles_article_change", args=[article.pk]))

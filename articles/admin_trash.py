@@ -111,10 +111,17 @@ class TrashAdmin(admin.ModelAdmin):
         restored = 0
         for article in queryset:
             try:
-                restore_from_trash(article, by=request.user)
+                held = restore_from_trash(article, by=request.user)
                 restored += 1
             except InvalidTransition:
-                pass
+                continue
+            if held:
+                self.message_user(
+                    request,
+                    _("“%(q)s” came back as a draft: %(why)s")
+                    % {"q": article, "why": " ".join(held)},
+                    messages.WARNING,
+                )
         self.message_user(
             request,
             ngettext(

@@ -17,6 +17,7 @@ from django.db.models import Max
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
+from . import readiness
 from .models import Article, KeyFact, RevisionOrigin, Source
 
 
@@ -182,6 +183,12 @@ def restore(article, version, user, keep_live=False):
                 position=source["position"],
             )
         article.tags.set(old["_tags"])
+        # What stays live must be ready, as for any other way of publishing.
+        article.not_ready = []
+        if live and keep_live:
+            article.not_ready = readiness.article_problems(article)
+            if article.not_ready:
+                article.unpublish(by=user)
         include(article)
     return article
 

@@ -10,7 +10,7 @@ good, from the trash.
 from django.db import transaction
 from django.utils import timezone
 
-from . import revisions
+from . import readiness, revisions
 from .models import Article, InvalidTransition
 
 
@@ -23,12 +23,22 @@ def move_to_trash(article, by=None):
 
 
 def restore_from_trash(article, by=None):
-    """Back to the state it was trashed from (live again if it was live)."""
+    """Back to the state it was trashed from: live again if it was live, and
+    still may be (ready, and `by` may publish). Returns why it came back as a
+    draft instead ([] when it came back as it was)."""
     article = _fresh(article)
     if article.status != Article.Status.TRASHED:
         raise InvalidTransition(f"“{article}” is not in the trash.")
     status = article.status_before_trash or Article.Status.DRAFT
+    held = []
+    if status == Article.Status.PUBLISHED:
+        if by is not None and not by.has_perm("articles.publish_answer"):
+            held.append("Only an editor can put it back live.")
+        held += readiness.article_problems(article)
+        if held:
+            status = Article.Status.DRAFT
     _move(article, by, "Restored from the trash", status, before="", trashed_at=None)
+    return held
 
 
 def _move(article, by, comment, status, before, trashed_at):

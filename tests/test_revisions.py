@@ -244,6 +244,25 @@ def test_restore_never_keeps_an_answer_live_unless_asked(editor_client, three_ve
     assert article.status == Article.Status.DRAFT
 
 
+def test_a_restore_kept_live_must_still_be_ready(editor_client, make_article):
+    article = make_article()  # published and ready
+    article.key_facts.exclude(text="First fact.").delete()
+    save_in_admin(editor_client, article, status="draft")  # a thin revision
+    thin = history_of(article)[0]
+    assert revisions.snapshot(thin)["key facts"] == ["First fact."]
+    article.key_facts.create(text="Second fact.", position=2)
+    article.key_facts.create(text="Third fact.", position=3)
+    article.refresh_from_db()
+    article.publish()
+    restore_in_admin(editor_client, article, thin, keep_live=True)
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    page = editor_client.get(change_url(article)).content.decode()
+    assert "It cannot stay published: It needs at least 3 key facts (it has 1)." in (
+        page
+    )
+
+
 def test_restore_never_publishes_a_draft(editor_client, make_article):
     article = make_article(status=Article.Status.DRAFT, ready=True)
     save_in_admin(editor_client, article, status="published")

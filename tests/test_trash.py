@@ -20,9 +20,10 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126 Safari/537"
 def answer(make_article):
     article = make_article(
         "What causes static shocks?",
-        key_facts=["Charge builds up."],
+        key_facts=["Charge builds up.", "Dry air insulates.", "Rubber soles help."],
         sources=[("Physics", "https://example.org/static")],
         tags=["electricity"],
+        ready=True,
     )
     SlugRedirect.objects.create(article=article, old_slug="why-static-shocks")
     Client().get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
@@ -65,13 +66,32 @@ def test_an_editor_restores_it_with_everything(editor_client, answer):
     )
     answer.refresh_from_db()
     assert answer.status == Article.Status.PUBLISHED
-    assert [f.text for f in answer.key_facts.all()] == ["Charge builds up."]
+    assert [f.text for f in answer.key_facts.all()][0] == "Charge builds up."
     assert answer.sources.count() == 1
     assert list(answer.tags.names()) == ["electricity"]
     assert ArticleView.objects.get(article=answer).count == 1
     assert public(answer.get_absolute_url()).status_code == 200
     assert public("/q/why-static-shocks/").status_code == 301
     assert "static shocks" in public("/search/?q=static").content.decode()
+
+
+def test_a_restore_puts_back_live_only_what_may_be_live(
+    editor_client, answer, make_article
+):
+    thin = make_article("What causes a thin answer?")  # published before the checks
+    for article in (answer, thin):
+        move_to_trash(article)
+    response = editor_client.post(
+        "/admin/articles/trashedarticle/",
+        {"action": "restore_selected", "_selected_action": [answer.pk, thin.pk]},
+        follow=True,
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert any(
+        m.startswith("“What causes a thin answer?” came back as a draft") for m in said
+    )
+    answer.refresh_from_db(), thin.refresh_from_db()
+    assert (answer.status, thin.status) == ("published", "draft")
 
 
 def test_only_superusers_delete_for_good(editor_client, answer, django_user_model):
