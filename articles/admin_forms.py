@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from . import publishing, readiness, revisions
-from .models import Article
+from .models import NO_MATCHING_TYPE, Article
 
 
 def token(moment):
@@ -77,6 +77,17 @@ class ArticleAdminForm(forms.ModelForm):
             },
             code="stale",
         )
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model lets a generated draft wait for its type; an editor
+        # saving the form is asked to choose one, never given a guess.
+        if (
+            "question_type" in self.fields
+            and self.instance.question_type_id is None
+            and not self.has_error("question_type")
+        ):
+            self.add_error("question_type", NO_MATCHING_TYPE)
 
     def _check_publishing(self, cleaned):
         """Refuse to publish (or keep live) what is not ready, naming each

@@ -48,6 +48,8 @@ KEYS = [
     "ai_assisted",
     "exclude_from_trending",
     "redirect_from",
+    "reviewed_by",
+    "reviewed_at",
 ]
 
 
@@ -89,6 +91,8 @@ class ArticleData:
     ai_assisted: bool = False
     exclude_from_trending: bool = False
     redirect_from: list = field(default_factory=list)
+    reviewed_by: str = ""  # the reviewer's name as the page shows it
+    reviewed_at: datetime.datetime | None = None
 
 
 def split_front_matter(text):
@@ -130,7 +134,11 @@ def parse_article(text):
         ai_assisted=_bool(data, "ai_assisted"),
         exclude_from_trending=_bool(data, "exclude_from_trending"),
         redirect_from=_slugs(data, "redirect_from"),
+        reviewed_by=_text(data, "reviewed_by", max_length=150),
+        reviewed_at=_datetime(data, "reviewed_at"),
     )
+    if bool(article.reviewed_by) != bool(article.reviewed_at):
+        raise FileError("reviewed_by", "give reviewed_by and reviewed_at together")
     if article.status == Article.Status.PUBLISHED:
         # The same bar as every other way of publishing (articles.readiness).
         problems = readiness.problems(
@@ -285,6 +293,7 @@ def _save(data, create_missing=False):
     article.last_updated = data.last_updated or timezone.localdate()
     article.ai_assisted = data.ai_assisted
     article.exclude_from_trending = data.exclude_from_trending
+    article.reviewer_name, article.reviewed_at = data.reviewed_by, data.reviewed_at
     _validate(article)
     article.save()
     _add_redirects(article, data.redirect_from)
@@ -354,6 +363,8 @@ def _taxonomy(model, key, name, create_missing, slug_default, **fields):
 def _question_type(data, create_missing):
     if not data.question_type:
         detected = QuestionType.objects.detect(data.question)
+        if detected is None and data.status == Article.Status.DRAFT:
+            return None  # a draft may wait for an editor to choose
         if detected is None:
             raise FileError(
                 "question_type",
@@ -385,7 +396,7 @@ def render_article(article):
         "question": article.question,
         "slug": article.slug,
         "topic": article.topic.name,
-        "question_type": article.question_type.name,
+        "question_type": article.question_type.name if article.question_type else None,
         "summary": article.summary,
         "tags": sorted((tag.name for tag in article.tags.all()), key=str.lower),
         "key_facts": [fact.text for fact in article.key_facts.all()],
@@ -405,6 +416,12 @@ def render_article(article):
         "ai_assisted": article.ai_assisted,
         "exclude_from_trending": article.exclude_from_trending or None,
         "redirect_from": sorted(r.old_slug for r in article.redirects.all()),
+        "reviewed_by": article.reviewer_name if article.reviewed_at else None,
+        "reviewed_at": (
+            article.reviewed_at.astimezone(datetime.UTC).isoformat()
+            if article.reviewed_at and article.reviewer_name
+            else None
+        ),
     }
     front = {key: value for key, value in front.items() if value not in (None, "", [])}
     header = yaml.safe_dump(

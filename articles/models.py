@@ -322,7 +322,9 @@ class Article(index.Indexed, models.Model):
         }
 
     def clean(self):
-        if self.question and not self._fill_question_type():
+        # Only a draft may wait for its type (the admin's form always asks).
+        typed = self._fill_question_type()
+        if self.question and not typed and self.status != self.Status.DRAFT:
             raise ValidationError({"question_type": NO_MATCHING_TYPE})
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # A form that publishes without a date means "now"; the database

@@ -34,13 +34,27 @@ def test_export_import_export_is_byte_identical(tmp_path, make_article):
         tags=["Zeta", "alpha"],
         exclude_from_trending=True,
     )
+    make_article(
+        "Where do swifts sleep?",  # no type's prefix matches: a draft waits
+        status=Article.Status.DRAFT,
+        question_type=None,
+    )
     moved = Article.objects.get(slug="how-does-a-rainbow-form")
     SlugRedirect.objects.create(article=moved, old_slug="why-rainbows")
     SlugRedirect.objects.create(article=moved, old_slug="rainbow-forming")
+    Article.objects.filter(pk=moved.pk).update(
+        reviewer_name="Grace Hopper", reviewed_at="2026-05-01T10:00:00Z"
+    )
     first = export(tmp_path / "first")
+    rainbow = first["how-does-a-rainbow-form.md"]
+    assert (
+        b"reviewed_by: Grace Hopper\nreviewed_at: '2026-05-01T10:00:00+00:00'"
+        in rainbow
+    )
+    assert b"question_type" not in first["where-do-swifts-sleep.md"]
     assert b"exclude_from_trending: true" in b"".join(first.values())
     assert b"- rainbow-forming\n- why-rainbows" in first["how-does-a-rainbow-form.md"]
-    assert len(first) == Article.objects.count() == 25
+    assert len(first) == Article.objects.count() == 26
 
     empty_database()
     call_command(
