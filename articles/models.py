@@ -260,7 +260,7 @@ class Article(index.Indexed, models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        if not self._fill_question_type() and self.status != self.Status.DRAFT:
+        if not self._fill_question_type() and self.needs_type():
             raise ValidationError(NO_MATCHING_TYPE)
         if not self.slug:
             self.slug = unique_slug(self.question, exclude_pk=self.pk)
@@ -324,12 +324,16 @@ class Article(index.Indexed, models.Model):
     def clean(self):
         # Only a draft may wait for its type (the admin's form always asks).
         typed = self._fill_question_type()
-        if self.question and not typed and self.status != self.Status.DRAFT:
+        if self.question and not typed and self.needs_type():
             raise ValidationError({"question_type": NO_MATCHING_TYPE})
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # A form that publishes without a date means "now"; the database
             # constraint would refuse a published answer without one.
             self.published_at = timezone.now()
+
+    def needs_type(self):
+        """In review or published: a draft (or a trashed one) may wait."""
+        return self.status in (self.Status.IN_REVIEW, self.Status.PUBLISHED)
 
     def _take_live_slug(self):
         """Remember the slug visitors see from now on; True if it changed."""
@@ -458,23 +462,6 @@ class Source(models.Model):
         return self.title
 
 
-class SlugRedirect(models.Model):
-    """An address a published answer had before its slug changed."""
-
-    old_slug = models.SlugField(max_length=200, unique=True)
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="redirects"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("slug redirect")
-        verbose_name_plural = _("slug redirects")
-
-    def __str__(self):
-        return f"/q/{self.old_slug}/ → {self.article_id}"
-
-
 class TrashedArticle(Article):
     """Answers in the trash, for their own admin list (articles.trash)."""
 
@@ -495,6 +482,7 @@ from .ranking_models import (  # noqa: E402, F401
 from .record_models import (  # noqa: E402, F401
     ArticleView,
     SearchRecord,
+    SlugRedirect,
     UnansweredSearch,
 )
 from .revision_models import RevisionOrigin  # noqa: E402, F401

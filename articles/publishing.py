@@ -142,6 +142,11 @@ def submit_for_review(article, by):
             _("Only a draft can be submitted for review; “%(q)s” is %(state)s.")
             % {"q": article, "state": article.get_status_display().lower()}
         )
+    if article.question_type_id is None:
+        raise InvalidTransition(
+            _("Choose a question type for “%(q)s” before submitting it.")
+            % {"q": article}
+        )
     article.status = Article.Status.IN_REVIEW
     article.submitted_by, article.submitted_at = by, timezone.now()
     article.updated_by = by

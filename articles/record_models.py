@@ -1,4 +1,5 @@
-"""What visitors did, counted without personal data: views and searches."""
+"""What visitors did and knew: views and searches (counted without personal
+data), and the addresses answers had before their slug changed."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +69,20 @@ class UnansweredSearch(SearchRecord):
         proxy = True
         verbose_name = _("search with no results")
         verbose_name_plural = _("searches with no results")
+
+
+class SlugRedirect(models.Model):
+    """An address a published answer had before its slug changed."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("slug redirect")
+        verbose_name_plural = _("slug redirects")
+
+    def __str__(self):
+        return f"/q/{self.old_slug}/ → {self.article_id}"

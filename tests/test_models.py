@@ -47,11 +47,25 @@ def test_prefix_must_match_whole_words(make_type):
     assert QuestionType.objects.detect("  why DO cats purr?").name == "Why Do"
 
 
-def test_undetectable_type_is_a_clear_validation_error(topic):
-    article = Article(question="Where is Paris?", topic=topic, body="x")
+@pytest.mark.parametrize("status", ["review", "published"])
+def test_undetectable_type_is_a_clear_validation_error(topic, status):
+    article = Article(question="Where is Paris?", topic=topic, body="x", status=status)
     with pytest.raises(ValidationError) as excinfo:
         article.full_clean()
     assert "question_type" in excinfo.value.message_dict
+    with pytest.raises(ValidationError):
+        article.save()
+
+
+def test_only_a_draft_may_wait_for_its_type(topic):
+    draft = Article(question="Where is Paris?", topic=topic, body="x")
+    draft.full_clean()  # a generated draft; the editor chooses later
+    draft.save()
+    assert draft.question_type is None
+    from articles.trash import move_to_trash, restore_from_trash
+
+    move_to_trash(draft)
+    restore_from_trash(draft)
 
 
 def test_published_excludes_drafts_and_scheduled_articles(make_article):

@@ -252,3 +252,20 @@ def test_the_list_shows_states_with_filters(editor_client, make_article, setting
         listed = [a.question for a in page.context["cl"].result_list]
         assert listed == [shown.question], state
     assert "Waiting for review" in html
+
+
+def test_a_draft_without_a_type_is_not_submitted_but_told_why(
+    editor_client, make_article
+):
+    draft = make_article("Where do swifts sleep?", status="draft", question_type=None)
+    response = action(editor_client, "submit_selected", draft)
+    assert (
+        "Choose a question type for “Where do swifts sleep?” before submitting it."
+        in (messages_of(response))
+    )
+    response = action(editor_client, "publish_selected", draft)
+    assert any(
+        "It has no question type: choose one." in m for m in messages_of(response)
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
