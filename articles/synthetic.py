@@ -147,6 +147,9 @@ class Corpus:
             body=self._body(rng),
             status=Article.Status.PUBLISHED,
             published_at=published,
+            # Live from the start, as if long ago: no go-live effects to fire
+            # (articles.publishing).
+            announced_at=published,
             last_updated=(
                 published + datetime.timedelta(days=rng.randint(0, 30))
             ).date(),

@@ -83,6 +83,13 @@ def test_generated_answers_are_searchable():
     assert article in list(search_articles(word))
 
 
+def test_generated_answers_have_no_go_live_effects_left_to_fire():
+    from articles import publishing
+
+    generate(30)
+    assert publishing.announce_due() == 0
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 def test_bulk_index_builds_the_vectors_modelsearch_builds(
     make_article, django_capture_on_commit_callbacks
