@@ -236,6 +236,7 @@ def announce_due(pks=None, by=None, now=None, immediate=False):
         try:
             with transaction.atomic():
                 claimed = due.filter(pk=article.pk).update(announced_at=now)
+                article.announced_at = now
                 if claimed:
                     announced += _go_live(article, by, immediate)
         except Exception:  # one failure must not hold the others back
@@ -261,11 +262,14 @@ def _go_live(article, by, immediate):
 
 def _hold_back(article, problems):
     article.status = Article.Status.IN_REVIEW
+    article.announced_at = None  # it goes live, and is announced, when published again
     article.review_note = _("Not published at its scheduled time: ") + " ".join(
         problems
     )
     with revisions.recorded(_("Held back at its scheduled time"), origin="scheduler"):
-        article.save(update_fields=["status", "review_note", "updated_at"])
+        article.save(
+            update_fields=["status", "review_note", "announced_at", "updated_at"]
+        )
         revisions.include(article)
     transaction.on_commit(lambda: email_editors(article, None))
 

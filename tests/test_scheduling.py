@@ -215,3 +215,4 @@ def test_an_answer_no_longer_ready_at_its_moment_is_held_back(
     drafted.refresh_from_db()
     assert drafted.status == Suggestion.Status.DRAFTED
     assert [m.to for m in mailoutbox] == [[editor.email]]  # the editors, not requesters
+    assert article.announced_at is None  # published again later, it is announced
