@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from topics.models import QuestionType, Topic, normalise_question
 
 from . import readiness, revisions
+from .markdown import complexity_problems
 from .models import Article, KeyFact, SlugRedirect, Source
 
 KEYS = [
@@ -139,6 +140,13 @@ def parse_article(text):
     )
     if bool(article.reviewed_by) != bool(article.reviewed_at):
         raise FileError("reviewed_by", "give reviewed_by and reviewed_at together")
+    too_complex = complexity_problems(body)
+    if too_complex:
+        raise FileError(
+            "body",
+            "This body is too big or too deeply built to show: "
+            + " ".join(too_complex),
+        )
     if article.status == Article.Status.PUBLISHED:
         # The same bar as every other way of publishing (articles.readiness).
         problems = readiness.problems(

@@ -16,7 +16,7 @@ from taggit.managers import TaggableManager
 
 from topics.models import QuestionType, Topic, normalise_question
 
-from .markdown import render_markdown
+from .markdown import render_markdown, validate_renderable
 
 NO_MATCHING_TYPE = _(
     "No question type's prefix matches this question. "
@@ -94,7 +94,9 @@ class Article(index.Indexed, models.Model):
         ),
     )
     body = MarkdownxField(
-        _("body"), help_text=_("Markdown, with a live preview below.")
+        _("body"),
+        help_text=_("Markdown, with a live preview below."),
+        validators=[validate_renderable],
     )
     tags = TaggableManager(_("tags"), blank=True)
     status = models.CharField(

@@ -79,6 +79,8 @@ def generate_draft(suggestion_id):
             suggestion.mark_drafted(save_draft(draft))
     except InvalidTransition:
         return "skipped"  # moved on meanwhile (another run finished first)
+    except GenerationError as exc:  # a draft the site could not show
+        return _failed(suggestion, str(exc))
     return "drafted"
 
 

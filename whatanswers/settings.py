@@ -235,6 +235,15 @@ PUBLISH_MIN_SOURCES = env_int("PUBLISH_MIN_SOURCES", 1)
 PUBLISH_MIN_BODY_WORDS = env_int("PUBLISH_MIN_BODY_WORDS", 150)
 # The dashboard lists published answers not reviewed for this many months.
 REVIEW_STALE_MONTHS = env_int("REVIEW_STALE_MONTHS", 12)
+# What a body may be before it is too big or too deeply built to render
+# (articles.markdown): refused at save, shown flattened if stored anyway.
+MARKDOWN_MAX_CHARS = env_int("MARKDOWN_MAX_CHARS", 40_000)
+MARKDOWN_MAX_LINES = env_int("MARKDOWN_MAX_LINES", 800)
+MARKDOWN_MAX_LINE_CHARS = env_int("MARKDOWN_MAX_LINE_CHARS", 5_000)
+MARKDOWN_MAX_NESTING = env_int("MARKDOWN_MAX_NESTING", 12)
+MARKDOWN_MAX_INLINE_MARKS = env_int("MARKDOWN_MAX_INLINE_MARKS", 240)
+MARKDOWN_MAX_ANGLE_BRACKETS = env_int("MARKDOWN_MAX_ANGLE_BRACKETS", 16)
+MARKDOWN_MAX_TABLE_COLUMNS = env_int("MARKDOWN_MAX_TABLE_COLUMNS", 40)
 # How often the dashboard's demand grid and review list are recomputed.
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 300)
 # How long a signed preview link for a reviewer without an account works.

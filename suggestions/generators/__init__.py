@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from articles import revisions
+from articles.markdown import complexity_problems
 from articles.models import Article, KeyFact, Source
 from articles.similar import similar_articles
 from topics.models import QuestionType, Topic
@@ -71,6 +72,11 @@ def save_draft(draft):
 
 
 def _save_draft(draft):
+    problems = complexity_problems(draft.body)
+    if problems:  # the same limits as the admin form and the importer
+        raise GenerationError(
+            "The generated body cannot be shown: " + " ".join(problems)
+        )
     article = Article.objects.create(
         question=draft.question,
         topic=draft.topic,
