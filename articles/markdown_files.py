@@ -18,6 +18,7 @@ importing into an empty database and exporting again gives the same bytes.
 
 import datetime
 import difflib
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -104,13 +105,57 @@ def split_front_matter(text):
     end = text.find("\n---", 3)
     if end == -1 or text[end + 4 : end + 5] not in ("\n", ""):
         raise FileError("front matter", "no closing '---' line")
+    front = text[4:end]
+    depth = _yaml_depth(front)
+    if depth > MAX_YAML_DEPTH:
+        raise FileError(
+            "front matter", f"nested {depth} levels deep; at most {MAX_YAML_DEPTH}"
+        )
     try:
-        data = yaml.load(text[4:end], Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        data = yaml.load(front, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         raise FileError("front matter", f"invalid YAML: {exc}") from exc
+    except (ValueError, OverflowError) as exc:  # e.g. a 5,000-digit number
+        raise FileError(
+            "front matter", f"holds a value too big to read: {exc}"
+        ) from exc
+    except RecursionError as exc:
+        raise FileError("front matter", "nested too deeply to read") from exc
     if not isinstance(data, dict):
         raise FileError("front matter", "expected 'key: value' lines")
     return data, text[end + 4 :].strip("\n")
+
+
+MAX_YAML_DEPTH = 10
+# Control characters other than tab and line breaks: never meant, and NUL
+# cannot be stored by PostgreSQL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Dates a page or a query can hold without overflowing (a year-1 date with an
+# offset is before the first representable instant).
+EARLIEST, LATEST = 1900, 2200
+
+
+def _yaml_depth(front):
+    """How deeply the front matter nests, by flow brackets and indentation
+    together, in one pass (PyYAML's parser is recursive)."""
+    deepest = flow = 0
+    for line in front.splitlines():
+        indent = (len(line) - len(line.lstrip(" "))) // 2
+        for char in line:
+            if char in "[{":
+                flow += 1
+                deepest = max(deepest, flow + indent)
+            elif char in "]}" and flow:
+                flow -= 1
+        deepest = max(deepest, indent + flow)
+    return deepest
+
+
+def clean_text(value, key):
+    """Refuse NUL, drop the other control characters."""
+    if "\x00" in value:
+        raise FileError(key, "holds a NUL character")
+    return CONTROL.sub("", value)
 
 
 def parse_article(text):
@@ -140,6 +185,8 @@ def parse_article(text):
     )
     if bool(article.reviewed_by) != bool(article.reviewed_at):
         raise FileError("reviewed_by", "give reviewed_by and reviewed_at together")
+    body = clean_text(body, "body")
+    article.body = body
     too_complex = complexity_problems(body)
     if too_complex:
         raise FileError(
@@ -165,7 +212,9 @@ def _text(data, key, required=False, max_length=None):
         return ""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise FileError(key, "must be text")
-    value = str(value).strip()
+    if isinstance(value, (int, float)) and abs(value) > 10**15:
+        raise FileError(key, "is a number too big to be meant")
+    value = clean_text(str(value), key).strip()
     if max_length and len(value) > max_length:
         raise FileError(key, f"is {len(value)} characters; at most {max_length}")
     return value
@@ -238,8 +287,14 @@ def _datetime(data, key):
         parsed = None
     if parsed is None:
         raise FileError(key, f"{value!r} is not a date-time like 2026-04-01T09:00:00Z")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, datetime.UTC)
+    try:
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, datetime.UTC)
+        in_utc = parsed.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        in_utc = None
+    if in_utc is None or not EARLIEST <= in_utc.year <= LATEST:
+        raise FileError(key, f"{value!r} is out of range ({EARLIEST}–{LATEST})")
     return parsed
 
 
@@ -253,6 +308,8 @@ def _date(data, key):
         parsed = None
     if parsed is None:
         raise FileError(key, f"{value!r} is not a date like 2026-04-04")
+    if not EARLIEST <= parsed.year <= LATEST:
+        raise FileError(key, f"{value!r} is out of range ({EARLIEST}–{LATEST})")
     return parsed
 
 

@@ -296,8 +296,10 @@ def test_a_revision_of_another_answer_is_not_found(editor_client, make_article):
     foreign = history_of(one)[0]
     url = f"/admin/articles/article/{other.pk}/history/{foreign.pk}/restore/"
     assert editor_client.get(url).status_code == 404
-    bad = f"/admin/articles/article/{other.pk}/history/compare/?from=x&to=%00"
+    bad = f"/admin/articles/article/{other.pk}/history/compare/?from=x&to=y"
     assert editor_client.get(bad).status_code == 404
+    nul = f"/admin/articles/article/{other.pk}/history/compare/?from=x&to=%00"
+    assert editor_client.get(nul).status_code == 400  # whatanswers.request_limits
 
 
 def test_a_scheduled_answer_going_live_is_a_revision_by_the_scheduler(

@@ -93,7 +93,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: the 400/414 pages it answers still carry the headers above.
+    "whatanswers.request_limits.RequestLimitsMiddleware",
 ]
+# Longer query strings get 414 (whatanswers.request_limits).
+MAX_QUERY_STRING = env_int("MAX_QUERY_STRING", 2048)
 
 ROOT_URLCONF = "whatanswers.urls"
 WSGI_APPLICATION = "whatanswers.wsgi.application"

@@ -1,9 +1,12 @@
+import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.markdown_files import FileError, import_file
 from articles.models import Article
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -38,6 +41,16 @@ class Command(BaseCommand):
             except FileError as exc:
                 counts["failed"] += 1
                 self.stderr.write(self.style.ERROR(f"FAILED  {path}: {exc}"))
+                continue
+            except Exception as exc:  # never a traceback: the next file still imports
+                logger.debug("Importing %s failed", path, exc_info=True)
+                counts["failed"] += 1
+                self.stderr.write(
+                    self.style.ERROR(
+                        f"FAILED  {path}: file: could not be saved "
+                        f"({type(exc).__name__}: {str(exc)[:200]})"
+                    )
+                )
                 continue
             counts[outcome] += 1
             self.stdout.write(f"{outcome:<8}{path}", ending="\n")
