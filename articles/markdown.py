@@ -160,6 +160,14 @@ def complexity_problems(text):
     return problems
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text):
+    """`text` without control characters other than tab and line breaks."""
+    return CONTROL.sub("", text or "")
+
+
 def validate_renderable(text):
     """A model field validator: refuse a body past the complexity limits."""
     from django.core.exceptions import ValidationError

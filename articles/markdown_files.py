@@ -18,7 +18,6 @@ importing into an empty database and exporting again gives the same bytes.
 
 import datetime
 import difflib
-import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -32,7 +31,7 @@ from django.utils.text import slugify
 from topics.models import QuestionType, Topic, normalise_question
 
 from . import readiness, revisions
-from .markdown import complexity_problems
+from .markdown import complexity_problems, strip_controls
 from .models import Article, KeyFact, SlugRedirect, Source
 
 KEYS = [
@@ -127,9 +126,6 @@ def split_front_matter(text):
 
 
 MAX_YAML_DEPTH = 10
-# Control characters other than tab and line breaks: never meant, and NUL
-# cannot be stored by PostgreSQL.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Dates a page or a query can hold without overflowing (a year-1 date with an
 # offset is before the first representable instant).
 EARLIEST, LATEST = 1900, 2200
@@ -155,7 +151,7 @@ def clean_text(value, key):
     """Refuse NUL, drop the other control characters."""
     if "\x00" in value:
         raise FileError(key, "holds a NUL character")
-    return CONTROL.sub("", value)
+    return strip_controls(value)
 
 
 def parse_article(text):

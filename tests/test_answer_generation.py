@@ -220,3 +220,18 @@ def test_a_crashing_generator_is_recorded_not_lost(approved, run_worker, setting
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.APPROVED
     assert "The generator crashed" in suggestion.generation_error
+
+
+def test_control_characters_in_a_generated_draft_are_dropped(approved, run_worker, llm):
+    answer = {
+        **GOOD_ANSWER,
+        "summary": "Nerves\x00 fire\x07 fast.",
+        "body": GOOD_ANSWER["body"] + "\x1b",
+    }
+    llm.reply = answer
+    suggestion = approved()
+    run_worker()
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.DRAFTED
+    assert suggestion.article.summary == "Nerves fire fast."
+    assert "\x1b" not in suggestion.article.body

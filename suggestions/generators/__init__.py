@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from articles import revisions
-from articles.markdown import complexity_problems
+from articles.markdown import complexity_problems, strip_controls
 from articles.models import Article, KeyFact, Source
 from articles.similar import similar_articles
 from topics.models import QuestionType, Topic
@@ -72,6 +72,18 @@ def save_draft(draft):
 
 
 def _save_draft(draft):
+    # What a model wrote may hold control characters; PostgreSQL cannot
+    # store NUL, and none of them is meant.
+    draft.question, draft.summary, draft.body = (
+        strip_controls(draft.question),
+        strip_controls(draft.summary),
+        strip_controls(draft.body),
+    )
+    draft.key_facts = [strip_controls(text) for text in draft.key_facts]
+    draft.sources = [
+        {key: strip_controls(str(value)) for key, value in source.items()}
+        for source in draft.sources
+    ]
     problems = complexity_problems(draft.body)
     if problems:  # the same limits as the admin form and the importer
         raise GenerationError(
