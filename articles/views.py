@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from topics.models import QuestionType, Topic
+from whatanswers.ratelimit import allow, retry_after
 
 from .caching import depends_on, row_by_version, versions
 from .fragments import article_fragments, browse_context
@@ -94,6 +96,16 @@ def trending_page(request):
 
 
 def search(request):
+    window = settings.SEARCH_RATE_WINDOW
+    if not allow("search", request, settings.SEARCH_RATE_LIMIT, window):
+        response = render(
+            request,
+            "rate_limited.html",
+            {"what": "searches", "minutes": max(1, window // 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after(window))
+        return response
     query = " ".join(request.GET.get("q", "").split())
     context = {"query": query, "max_length": MAX_QUERY_LENGTH}
     if len(query) > MAX_QUERY_LENGTH:

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles.similar import similar_articles
+from whatanswers.ratelimit import allow, client_hash
 
 from .forms import SuggestionForm
 from .models import Suggestion
-from .ratelimit import allow, client_hash
 
 THANKS_SALT = "whatanswers.suggestions.thanks"
 

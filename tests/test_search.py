@@ -161,3 +161,26 @@ def test_header_search_box_is_on_every_page(client, make_article):
 
 def test_search_runs_on_this_database(db):
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_searches_past_the_per_client_limit_get_a_readable_429(client, settings):
+    settings.SEARCH_RATE_LIMIT = 3
+    for _ in range(3):
+        assert client.get("/search/?q=rain").status_code == 200
+    response = client.get("/search/?q=rain")
+    assert response.status_code == 429
+    assert "Please slow down" in response.content.decode()
+    assert 1 <= int(response["Retry-After"]) <= settings.SEARCH_RATE_WINDOW + 1
+    other = client.get("/search/?q=rain", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200  # per client
+
+
+def test_a_failing_cache_lets_searches_through(client, settings, monkeypatch):
+    from whatanswers import ratelimit
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(ratelimit, "_count", down)
+    settings.SEARCH_RATE_LIMIT = 0
+    assert client.get("/search/?q=rain").status_code == 200  # fails open

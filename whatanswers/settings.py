@@ -262,6 +262,9 @@ SUGGEST_RATE_LIMIT = env_int("SUGGEST_RATE_LIMIT", 5)  # per client per window
 SUGGEST_RATE_WINDOW = env_int("SUGGEST_RATE_WINDOW", 60 * 60)  # seconds
 SUGGEST_MIN_FILL_SECONDS = env_int("SUGGEST_MIN_FILL_SECONDS", 2)
 SIMILAR_RATE_LIMIT = env_int("SIMILAR_RATE_LIMIT", 60)  # look-ups per minute
+# Searches per client address per window (articles.views.search): 429 past it.
+SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60)
+SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 60)
 # Behind a proxy, the META key holding the client address, for example
 # HTTP_X_FORWARDED_FOR. Only set it when the proxy overwrites that header.
 TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER")

@@ -281,7 +281,10 @@ class Server:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DATABASE_CONN_MAX_AGE": "60",
+            # wrk is one client: the per-client limits would measure 429s.
             "SUGGEST_RATE_LIMIT": "1000000000",
+            "SEARCH_RATE_LIMIT": "1000000000",
+            "SIMILAR_RATE_LIMIT": "1000000000",
             "PAGE_CACHE_SECONDS": "0" if self.name == "uncached" else "600",
         }
         env.setdefault("DJANGO_SECRET_KEY", settings.SECRET_KEY)

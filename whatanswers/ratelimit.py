@@ -1,10 +1,14 @@
-"""Who is asking, and how often: client addresses, keyed hashes, rate limits."""
+"""Who is asking, and how often: client addresses, keyed hashes, rate limits
+(the suggest form, "Already answered?", search)."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request):
@@ -30,8 +34,24 @@ def allow(bucket, request, limit, window):
     """Count one hit; False once `limit` hits fall in the current window.
 
     Fixed windows in the cache: atomic with Redis and with local memory, and
-    shared by every app server that shares the cache.
+    shared by every app server that shares the cache. With the cache down it
+    fails open (the error is logged): a visitor is never refused for that.
     """
+    try:
+        return _count(bucket, request, limit, window)
+    except Exception:
+        logger.warning(
+            "Rate limit %r not counted: the cache failed", bucket, exc_info=True
+        )
+        return True
+
+
+def retry_after(window):
+    """Seconds until the current fixed window ends."""
+    return int(window - time.time() % window) + 1
+
+
+def _count(bucket, request, limit, window):
     slot = int(time.time() // window)
     key = f"ratelimit:{bucket}:{client_hash(request)}:{slot}"
     counter = getattr(cache, "incr_expiring", None)  # Redis: one round trip
