@@ -93,9 +93,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Last: the 400/414 pages it answers still carry the headers above.
+    # Last: the 400/414/429 pages they answer still carry the headers above.
     "whatanswers.request_limits.RequestLimitsMiddleware",
+    "whatanswers.login_guard.LoginGuardMiddleware",
 ]
+# Admin sign-in: failures per address or username before a lockout.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Longer query strings get 414 (whatanswers.request_limits).
 MAX_QUERY_STRING = env_int("MAX_QUERY_STRING", 2048)
 
