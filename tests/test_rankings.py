@@ -169,6 +169,7 @@ def test_the_scheduler_queues_each_periodic_task_once(db):
         "articles.tasks.run_publishing_schedule",
         "suggestions.tasks.count_similar",
         "whatanswers.dashboard.refresh_dashboard",
+        "whatanswers.health.heartbeat",
     ]
 
 

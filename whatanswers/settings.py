@@ -252,6 +252,10 @@ MARKDOWN_MAX_NESTING = env_int("MARKDOWN_MAX_NESTING", 12)
 MARKDOWN_MAX_INLINE_MARKS = env_int("MARKDOWN_MAX_INLINE_MARKS", 240)
 MARKDOWN_MAX_ANGLE_BRACKETS = env_int("MARKDOWN_MAX_ANGLE_BRACKETS", 16)
 MARKDOWN_MAX_TABLE_COLUMNS = env_int("MARKDOWN_MAX_TABLE_COLUMNS", 40)
+# The worker's heartbeat for /healthz (whatanswers.health): written every
+# HEARTBEAT_SECONDS, stale after HEALTH_WORKER_MAX_AGE.
+HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 30)
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 120)
 # How often the dashboard's demand grid and review list are recomputed.
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 300)
 # How long a signed preview link for a reviewer without an account works.

@@ -10,6 +10,7 @@ from articles.caching import public_page
 from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
 from articles.feeds import LatestAnswersFeed, TopicFeed
 from articles.sitemaps import sitemap_index, sitemap_section
+from whatanswers.health import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
@@ -30,6 +31,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemaps/<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
     path(
         "feeds/latest/",
         public_page(lambda request: ["latest"])(LatestAnswersFeed()),

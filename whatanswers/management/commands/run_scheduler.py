@@ -14,6 +14,7 @@ from articles.tasks import (
 )
 from suggestions.tasks import count_similar
 from whatanswers.dashboard import refresh_dashboard
+from whatanswers.health import heartbeat
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             (count_similar, settings.SIMILAR_COUNT_SECONDS),
             (run_publishing_schedule, settings.PUBLISHING_CHECK_SECONDS),
             (refresh_dashboard, settings.DASHBOARD_REFRESH_SECONDS),
+            (heartbeat, settings.HEARTBEAT_SECONDS),
         ]
         due = dict.fromkeys(range(len(schedule)), 0.0)
         self.stdout.write("Scheduler: enqueuing periodic tasks (Ctrl-C stops it).")
