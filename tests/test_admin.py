@@ -209,11 +209,13 @@ class TestMarkdownxEndpoints:
         assert response["Location"].startswith("/admin/login/")
 
     @pytest.mark.parametrize("url", ["/markdownx/markdownify/", "/markdownx/upload/"])
-    def test_non_staff_users_are_sent_to_login(self, client, django_user_model, url):
+    def test_users_who_may_not_change_answers_are_refused(
+        self, client, django_user_model, moderator, url
+    ):
         client.force_login(django_user_model.objects.create_user("reader"))
-        response = client.post(url, {"content": "x"})
-        assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/")
+        assert client.post(url, {"content": "x"}).status_code == 403
+        client.force_login(moderator)  # staff, but not an author of answers
+        assert client.post(url, {"content": "x"}).status_code == 403
 
 
 def image_bytes(fmt):
@@ -272,3 +274,65 @@ def test_images_over_five_megabytes_are_refused(editor_client, media):
     response = upload(editor_client, "big.png", big, "image/png")
     assert response.status_code == 400
     assert not any(media.rglob("*.*"))
+
+
+def test_a_plain_form_post_of_a_bad_file_is_a_400_with_the_reason(editor_client, media):
+    response = editor_client.post(
+        "/markdownx/upload/",
+        {
+            "image": SimpleUploadedFile(
+                "a.png", b"not an image", content_type="image/png"
+            )
+        },
+    )
+    assert response.status_code == 400
+    assert "not a readable image" in response.content.decode()
+    response = editor_client.post("/markdownx/upload/", {})
+    assert response.status_code == 400
+
+
+def test_an_upload_is_re_encoded_without_metadata_under_a_random_name(
+    editor_client, media
+):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Secret Person, 12 Home Street")
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(buffer, "PNG", pnginfo=info)
+    response = upload(editor_client, "holiday.png", buffer.getvalue(), "image/png")
+    url = response.json()["image_code"][4:-1]
+    assert url.startswith("/media/uploads/") and url.endswith(".png")
+    assert "holiday" not in url
+    stored = next(media.rglob("*.png"))
+    assert len(stored.stem) == 32  # a uuid4 hex
+    with Image.open(stored) as image:
+        assert "Author" not in image.info
+    served = editor_client.get(url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+
+
+def test_a_polyglot_named_html_can_never_be_served_as_html(
+    editor_client, media, client
+):
+    # A real GIF whose bytes also hold a script, named as a web page.
+    buffer = io.BytesIO()
+    Image.new("P", (4, 4)).save(
+        buffer, "GIF", comment=b"<script>alert(document.domain)</script>"
+    )
+    polyglot = (
+        buffer.getvalue() + b"<html><script>alert(document.domain)</script></html>"
+    )
+    response = upload(editor_client, "page.html", polyglot, "image/gif")
+    assert response.status_code == 200, response.content
+    url = response.json()["image_code"][4:-1]
+    assert url.endswith(".png")  # stored as what Pillow wrote
+    stored = next(media.rglob("*.*"))
+    assert b"<script" not in stored.read_bytes()
+    served = client.get(url)  # anyone may see an image
+    assert served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served["Content-Security-Policy"]
+    (media / "uploads" / "evil.html").write_bytes(polyglot)
+    assert client.get("/media/uploads/evil.html").status_code == 404
+    assert client.get("/media/uploads/../../etc/passwd.png").status_code == 404

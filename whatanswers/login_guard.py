@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 
 
 def _keys(request, username):
-    name = salted_hmac("whatanswers.login", (username or "").lower()).hexdigest()
+    name = salted_hmac(
+        "whatanswers.login", (username or "").lower(), algorithm="sha256"
+    ).hexdigest()
     return [
         f"login-failures:client:{client_hash(request)}",
         f"login-failures:user:{name}",

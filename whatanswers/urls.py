@@ -7,7 +7,11 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from articles.caching import public_page
-from articles.editor_views import StaffImageUploadView, StaffMarkdownifyView
+from articles.editor_views import (
+    StaffImageUploadView,
+    StaffMarkdownifyView,
+    serve_upload,
+)
 from articles.feeds import LatestAnswersFeed, TopicFeed
 from articles.sitemaps import sitemap_index, sitemap_section
 from whatanswers.health import healthz
@@ -49,6 +53,8 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
+    # Uploaded images, in production too, with headers that keep them images.
+    path("media/uploads/<path:path>", serve_upload, name="upload"),
     path("", include("articles.urls")),
     path("", include("topics.urls")),
     path("", include("suggestions.urls")),
@@ -58,8 +64,3 @@ urlpatterns = [
         RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True),
     ),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
