@@ -18,7 +18,7 @@ run: install migrate demo
 	@$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DATABASE_STATEMENT_TIMEOUT=$${DATABASE_STATEMENT_TIMEOUT:-5000} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install lint check
 	$(PY) -m pytest

@@ -64,6 +64,10 @@ def versions(names):
         found.update(cache.get_many(missing))
     tokens = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
     page_tokens.mirror.learn(tokens, generation)
+    for name in names:
+        # A cache that cannot keep a token (Redis down): a token of this
+        # request only, so nothing stored can look fresh.
+        tokens.setdefault(name, new_token())
     return tokens
 
 

@@ -1,12 +1,57 @@
-"""Django's Redis cache, with one shared redis-py client per connection pool.
+"""Django's Redis cache, with one shared redis-py client per connection pool,
+failing open when Redis is unreachable.
 
 Django's client builds a new `redis.Redis` for every cache call, and building
 one sets up some 170 response callbacks: about a tenth of a millisecond per
 call, several times per cached page. redis-py clients are thread-safe and
 meant to be shared, so this keeps one per pool.
+
+The cache only makes the site faster. With Redis down or not answering, the
+plain cache calls behave as on an empty cache that keeps nothing (pages are
+rendered from the database), the first failure is logged, and for
+CACHE_RETRY_SECONDS no call waits for Redis again. The counting calls that
+callers already guard (incr_expiring, incr_and_store, pubsub) still raise.
 """
 
+import functools
+import logging
+import time
+
+import redis
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger(__name__)
+UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+def fails_open(default):
+    """Run the cache call, or give `default` while Redis is unreachable."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            if time.monotonic() < self._down_until:
+                return default(args, kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except UNREACHABLE as exc:
+                self._down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+                logger.error(
+                    "Redis is unreachable (%s); serving without the cache for "
+                    "%s s at a time.",
+                    type(exc).__name__,
+                    settings.CACHE_RETRY_SECONDS,
+                )
+                return default(args, kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _given_default(args, kwargs):
+    return kwargs.get("default", args[1] if len(args) > 1 else None)
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -27,6 +72,43 @@ class SharedClientRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
         self._incr_and_store_script = None
+        self._down_until = 0.0
+
+    @fails_open(_given_default)
+    def get(self, key, default=None, version=None):
+        return super().get(key, default, version)
+
+    @fails_open(lambda args, kwargs: {})
+    def get_many(self, keys, version=None):
+        return super().get_many(keys, version)
+
+    @fails_open(lambda args, kwargs: None)
+    def set(self, *args, **kwargs):
+        return super().set(*args, **kwargs)
+
+    @fails_open(lambda args, kwargs: list(args[0]) if args else [])
+    def set_many(self, *args, **kwargs):
+        return super().set_many(*args, **kwargs)
+
+    @fails_open(lambda args, kwargs: False)
+    def add(self, *args, **kwargs):
+        return super().add(*args, **kwargs)
+
+    @fails_open(lambda args, kwargs: False)
+    def delete(self, *args, **kwargs):
+        return super().delete(*args, **kwargs)
+
+    @fails_open(lambda args, kwargs: None)
+    def delete_many(self, *args, **kwargs):
+        return super().delete_many(*args, **kwargs)
+
+    @fails_open(lambda args, kwargs: False)
+    def touch(self, *args, **kwargs):
+        return super().touch(*args, **kwargs)
+
+    @fails_open(lambda args, kwargs: False)
+    def has_key(self, *args, **kwargs):
+        return super().has_key(*args, **kwargs)
 
     _INCR_AND_STORE = """
     if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
@@ -46,6 +128,7 @@ class SharedClientRedisCache(RedisCache):
             count, _ = pipe.execute()
         return count
 
+    @fails_open(lambda args, kwargs: None)
     def publish(self, channel, message):
         """Send `message` on `channel` (prefixed like a key); for
         articles.page_tokens."""

@@ -31,6 +31,11 @@ def env_int(name, default):
     return int(value) if value else default
 
 
+def env_float(name, default):
+    value = env(name)
+    return float(value) if value else default
+
+
 def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -100,6 +105,8 @@ MIDDLEWARE = [
 # Admin sign-in: failures per address or username before a lockout.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# After Redis fails, how long the cache is skipped before it is tried again.
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5)
 # Longer query strings get 414 (whatanswers.request_limits).
 MAX_QUERY_STRING = env_int("MAX_QUERY_STRING", 2048)
 
@@ -145,6 +152,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a connection runs often and PostgreSQL plans them once, not per request.
     if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})
+    # An unreachable database fails a request in seconds (a 503 page,
+    # whatanswers.errors), not after the system's TCP timeout.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 3
+    )
+    # Web processes also bound each statement (set for runserver by `make
+    # run` and for gunicorn by wsgi.py); migrations and bulk commands do not.
+    if statement_ms := env_int("DATABASE_STATEMENT_TIMEOUT", 0):
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={statement_ms}"
+        )
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
@@ -153,6 +172,12 @@ if REDIS_URL:
             "BACKEND": "whatanswers.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "whatanswers",
+            # A Redis that stops answering costs a page at most this long
+            # (then whatanswers.redis_cache serves without it for a while).
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT", 1.0),
+            },
         }
     }
 else:

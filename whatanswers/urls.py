@@ -64,3 +64,4 @@ urlpatterns = [
         RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True),
     ),
 ]
+handler500 = "whatanswers.errors.server_error"
