@@ -15,7 +15,7 @@ export DJANGO_DEBUG ?= 1
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install migrate demo
 	@echo "Serving WhatAnswers on http://$(HOST):$(PORT)/ with a background worker and scheduler (Ctrl-C stops all)"
-	@$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	@$(PY) manage.py run_worker & worker=$$!; \
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DATABASE_STATEMENT_TIMEOUT=$${DATABASE_STATEMENT_TIMEOUT:-5000} $(PY) manage.py runserver $(HOST):$(PORT)

@@ -277,6 +277,11 @@ MARKDOWN_MAX_NESTING = env_int("MARKDOWN_MAX_NESTING", 12)
 MARKDOWN_MAX_INLINE_MARKS = env_int("MARKDOWN_MAX_INLINE_MARKS", 240)
 MARKDOWN_MAX_ANGLE_BRACKETS = env_int("MARKDOWN_MAX_ANGLE_BRACKETS", 16)
 MARKDOWN_MAX_TABLE_COLUMNS = env_int("MARKDOWN_MAX_TABLE_COLUMNS", 40)
+# A task RUNNING for longer was left by a worker that died: it is queued
+# again, up to TASK_MAX_CLAIMS claims (whatanswers.task_recovery). Longer than
+# any task runs (the answer generator's timeout is ANSWER_LLM_TIMEOUT).
+TASK_STALE_SECONDS = env_int("TASK_STALE_SECONDS", 15 * 60)
+TASK_MAX_CLAIMS = env_int("TASK_MAX_CLAIMS", 3)
 # The worker's heartbeat for /healthz (whatanswers.health): written every
 # HEARTBEAT_SECONDS, stale after HEALTH_WORKER_MAX_AGE.
 HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 30)

@@ -1,9 +1,11 @@
 """Enqueue the periodic tasks, the way cron would, for `db_worker` to run."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django_tasks_db.models import DBTaskResult
 
 from articles.tasks import (
@@ -15,6 +17,10 @@ from articles.tasks import (
 from suggestions.tasks import count_similar
 from whatanswers.dashboard import refresh_dashboard
 from whatanswers.health import heartbeat
+from whatanswers.task_recovery import reclaim_stale_tasks, requeue_lost_generations
+
+logger = logging.getLogger(__name__)
+RECOVERY_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -39,14 +45,31 @@ class Command(BaseCommand):
             (heartbeat, settings.HEARTBEAT_SECONDS),
         ]
         due = dict.fromkeys(range(len(schedule)), 0.0)
+        recover_at = 0.0
         self.stdout.write("Scheduler: enqueuing periodic tasks (Ctrl-C stops it).")
         while True:
             now = time.monotonic()
-            for i, (task, every) in enumerate(schedule):
-                if now >= due[i]:
-                    if not self._waiting(task):
-                        task.enqueue()
-                    due[i] = now + every
+            try:
+                if now >= recover_at:
+                    # Here, not as a task: the worker may be the one that died.
+                    reclaim_stale_tasks()
+                    requeue_lost_generations()
+                    recover_at = now + RECOVERY_SECONDS
+                for i, (task, every) in enumerate(schedule):
+                    if now >= due[i]:
+                        if not self._waiting(task):
+                            task.enqueue()
+                        due[i] = now + every
+            except (OperationalError, InterfaceError) as exc:
+                # The database is away: keep the schedule, try again soon.
+                logger.error(
+                    "Scheduler: the database is unreachable (%s).", type(exc).__name__
+                )
+                close_old_connections()
+                if once:
+                    raise
+                time.sleep(5)
+                continue
             if once:
                 return
             time.sleep(1)
