@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from topics.models import QuestionType, Topic, normalise_question
 
 from .markdown import render_markdown, validate_renderable
+from .validators import validate_sane_date
 
 NO_MATCHING_TYPE = _(
     "No question type's prefix matches this question. "
@@ -104,12 +105,14 @@ class Article(index.Indexed, models.Model):
     )
     published_at = models.DateTimeField(
         _("published at"),
+        validators=[validate_sane_date],
         null=True,
         blank=True,
         help_text=_("A future time schedules the answer; it stays hidden until then."),
     )
     last_updated = models.DateField(
         _("last updated"),
+        validators=[validate_sane_date],
         default=timezone.localdate,
         help_text=_("The editorial date shown on the page as “Last updated”."),
     )
@@ -131,6 +134,7 @@ class Article(index.Indexed, models.Model):
     )
     unpublish_at = models.DateTimeField(
         _("unpublish at"),
+        validators=[validate_sane_date],
         null=True,
         blank=True,
         help_text=_("Optional: the answer goes back to draft at this time."),

@@ -134,3 +134,20 @@ def test_a_latin1_form_is_still_read():
     )
     assert b"the site reads UTF-8 forms" not in response.content
     assert response.status_code < 500
+
+
+def test_the_admin_form_refuses_dates_no_page_could_show(
+    editor_client, topic, question_type
+):
+    from tests.test_admin import article_form
+
+    data = article_form(
+        topic, question_type, published_at_0="0001-01-01", published_at_1="00:00:00",
+        last_updated="9999-12-31",
+    )  # fmt: skip
+    response = editor_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert (
+        "out of range: give a date between 1900 and 2200" in response.content.decode()
+    )
+    assert not Article.objects.exists()
