@@ -21,7 +21,7 @@ run: install migrate demo
 	DATABASE_STATEMENT_TIMEOUT=$${DATABASE_STATEMENT_TIMEOUT:-5000} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install lint check
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
 
 # The property-based tests at full strength: 2,500 cases each, 12,500 in all
 # (make test runs 300 each). Add DATABASE_URL=postgres://... for PostgreSQL.
