@@ -434,10 +434,10 @@ def _question_type(data, create_missing):
         return detected
     name = data.question_type
     prefix = normalise_question(name)
-    found = (
-        QuestionType.objects.filter(name__iexact=name).first()
-        or QuestionType.objects.filter(prefix=prefix).exclude(prefix="").first()
-    )
+    found = QuestionType.objects.filter(name__iexact=name).first() or next(
+        (qt for qt in QuestionType.objects.all() if prefix and prefix in qt.prefixes()),
+        None,
+    )  # "Why Does" is the "Why Do" type, whose other prefixes hold "why does"
     if found is not None:
         return found
     return _taxonomy(

@@ -103,3 +103,19 @@ def test_the_demo_and_the_seed_question_get_their_types(db):
         "Why Do"
     )
     assert QuestionType.objects.detect("How do I cook rice?").name == "How To"
+
+
+def test_an_imported_type_name_that_is_another_types_prefix_resolves_to_it(
+    standard_types, tmp_path
+):
+    from tests.test_import_articles import GOOD, run, write
+
+    text = GOOD.replace(
+        "question_type: What Causes", "question_type: Why Does"
+    ).replace("What causes thunder?", "Why does thunder rumble?")
+    _, err, error = run(write(tmp_path, "t.md", text))
+    assert error is None, err
+    from articles.models import Article
+
+    assert Article.objects.get().question_type == standard_types["why do"]
+    assert QuestionType.objects.count() == 5  # no near-duplicate type
