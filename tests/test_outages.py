@@ -6,10 +6,11 @@ import time
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from tests.services import needs_redis
 from tests.tcp_proxy import TcpProxy
+from whatanswers import ratelimit
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36"
 
@@ -64,7 +65,12 @@ def test_pages_are_served_from_the_database_when_redis_fails(
     elapsed = time.monotonic() - started
     assert down == healthy, down  # the same answers, from the database
     assert elapsed < 5, elapsed  # one timeout, then the cache is skipped
-    assert "Redis is unreachable" in caplog.text  # logged
+    # On the cut link a rate limit fails open (limit 0 would refuse), and the
+    # cache's failure is logged (whatever this process had kept before).
+    assert ratelimit.allow("outage", RequestFactory().get("/"), 0, 60) is True
+    assert caches["default"].get("probe") is None
+    assert "not counted: the cache failed" in caplog.text
+    assert "Redis is unreachable" in caplog.text
     assert (
         "What causes thunder?"
         in client.get(article.get_absolute_url()).content.decode()
