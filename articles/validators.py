@@ -1,4 +1,7 @@
+"""Rules for the answer's fields: dates a page can show, and a free slug."""
+
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +14,17 @@ def validate_sane_date(value):
             params={"year": value.year},
             code="out_of_range",
         )
+
+
+def unique_slug(model, question, exclude_pk=None):
+    """A slug made from the question, suffixed -2, -3, ... until it is free."""
+    base = slugify(question)[:190].strip("-") or "answer"
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
