@@ -39,6 +39,10 @@ class TcpProxy:
 
     def _close_listener(self):
         if self._server is not None:
+            # close() alone does not wake a thread blocked in accept() on
+            # Linux, and the port would go on accepting: shut it down first.
+            with contextlib.suppress(OSError):
+                self._server.shutdown(socket.SHUT_RDWR)
             self._server.close()
             self._server = None
 
@@ -73,6 +77,9 @@ class TcpProxy:
             try:
                 client, _ = server.accept()
             except OSError:
+                return
+            if self.mode in ("cut", "closed") or server is not self._server:
+                client.close()  # accepted in the instant the port was closing
                 return
             with self._lock:
                 self._links.append(client)
