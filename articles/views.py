@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -115,7 +115,10 @@ def search(request):
         )
     elif query:
         paginator = Paginator(search_articles(query), SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        try:  # a page that does not exist is a 404, not page 1 or the last one
+            page = paginator.page(request.GET.get("page") or 1)
+        except (EmptyPage, PageNotAnInteger) as exc:
+            raise Http404("No such page of results.") from exc
         if request.GET.get("page", "1") == "1":  # paging on is not a new search
             record_search(query, paginator.count)
         context.update(

@@ -184,3 +184,18 @@ def test_a_failing_cache_lets_searches_through(client, settings, monkeypatch):
     monkeypatch.setattr(ratelimit, "_count", down)
     settings.SEARCH_RATE_LIMIT = 0
     assert client.get("/search/?q=rain").status_code == 200  # fails open
+
+
+@pytest.mark.parametrize("page", ["999", "0", "-1", "abc", "1e3"])
+def test_a_results_page_that_does_not_exist_is_a_404(client, indexed, page):
+    indexed("What causes a single result?")
+    assert client.get("/search/?q=single").status_code == 200
+    response = client.get(f"/search/?q=single&page={page}")
+    assert response.status_code == 404
+    assert 'rel="canonical"' not in response.content.decode()
+
+
+def test_error_pages_carry_no_canonical_link(client):
+    assert 'rel="canonical"' not in client.get("/q/no-such-answer/").content.decode()
+    assert 'rel="canonical"' not in client.get("/?x=%00").content.decode()
+    assert 'rel="canonical"' in client.get("/").content.decode()
