@@ -115,8 +115,6 @@ class StaffImageUploadView(ImageUploadView):
 
     def form_valid(self, form):
         url = form.save(commit=True)
-        if request_wants_json(self.request):
-            return JsonResponse({"image_code": f"![]({url})"})
         return JsonResponse({"image_code": f"![]({url})", "url": url})
 
 

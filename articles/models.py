@@ -21,6 +21,21 @@ from .validators import unique_slug, validate_sane_date
 
 LONG_RUN = re.compile(r"\S{100}")
 
+
+def staff_member(verbose_name=None):
+    """Who did something to an answer; kept as nobody if the account goes."""
+    extra = {"verbose_name": verbose_name} if verbose_name else {}
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        **extra,
+    )
+
+
 NO_MATCHING_TYPE = _(
     "No question type's prefix matches this question. "
     "Choose a type, or add one with a matching prefix."
@@ -144,27 +159,11 @@ class Article(index.Indexed, models.Model):
     # When the go-live effects (suggestion closed, requesters emailed, caches
     # refreshed) fired for the current publication; articles.publishing.
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = staff_member(_("submitted by"))
     submitted_at = models.DateTimeField(
         _("submitted for review"), null=True, blank=True, editable=False
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = staff_member(_("reviewed by"))
     # The name as shown on the page when the review was made: the article
     # page reads it without a join, and it survives the account.
     reviewer_name = models.CharField(
@@ -185,22 +184,8 @@ class Article(index.Indexed, models.Model):
     status_before_trash = models.CharField(max_length=10, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    created_by = staff_member()
+    updated_by = staff_member()
 
     objects = ArticleQuerySet.as_manager()
 

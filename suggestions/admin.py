@@ -153,37 +153,32 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject…"), permissions=["change"])
     def reject_selected(self, request, queryset):
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._each(
-                request,
-                queryset,
-                lambda s: s.reject(reason, by=request.user),
-                _("rejected"),
-            )
-            return None
-        return self._intermediate(
-            request, queryset, form, "reject_selected", _("Reject suggestions")
-        )
+        return self._with_text(
+            request, queryset, RejectForm, "reason",
+            lambda s, reason: s.reject(reason, by=request.user),
+            _("rejected"), "reject_selected", _("Reject suggestions"),
+        )  # fmt: skip
 
     @admin.action(
         description=_("Reopen a rejected suggestion…"), permissions=["change"]
     )
     def reopen_selected(self, request, queryset):
-        form = ReopenForm(request.POST if "apply" in request.POST else None)
+        return self._with_text(
+            request, queryset, ReopenForm, "note",
+            lambda s, note: s.reopen(note, by=request.user),
+            _("reopened"), "reopen_selected", _("Reopen suggestions"),
+        )  # fmt: skip
+
+    def _with_text(
+        self, request, queryset, form_class, field, move, done, action, title
+    ):
+        """A move that needs a reason or a note: ask for it, then apply it."""
+        form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            note = form.cleaned_data["note"]
-            self._each(
-                request,
-                queryset,
-                lambda s: s.reopen(note, by=request.user),
-                _("reopened"),
-            )
+            text = form.cleaned_data[field]
+            self._each(request, queryset, lambda s: move(s, text), done)
             return None
-        return self._intermediate(
-            request, queryset, form, "reopen_selected", _("Reopen suggestions")
-        )
+        return self._intermediate(request, queryset, form, action, title)
 
     @admin.action(description=_("Mark as duplicate…"), permissions=["change"])
     def mark_duplicate_selected(self, request, queryset):
