@@ -89,6 +89,8 @@ migrate: install
 # Loads the demo answers only into an empty database, so local edits survive restarts.
 demo: migrate
 	$(PY) manage.py import_articles --if-empty --create-missing demo/
+	$(PY) manage.py describe_taxonomy demo/taxonomy.yaml
+	$(PY) manage.py make_share_images
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

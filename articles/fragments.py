@@ -9,18 +9,22 @@ the part is rendered anew under its new key.
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from topics.models import QuestionType, Topic
+from whatanswers.absolute import absolute_url
 
+from . import share_images
 from .rankings import related_candidates
 from .related import related_sections
-from .structured_data import article_json_ld
+from .structured_data import article_json_ld, editorial_datetime
 
-PREFIX = "fragment:v1:"
+PREFIX = "fragment:v2:"
 TIMEOUT = 24 * 3600  # versioned keys: this only lets unused parts go
 
 
@@ -55,10 +59,10 @@ def _safe(value):
     return mark_safe(value)
 
 
-def origin_key(request):
-    """The JSON-LD and links carry absolute URLs, which follow the host."""
-    origin = f"{request.scheme}://{request.get_host()}"
-    return hashlib.sha256(origin.encode()).hexdigest()[:16]
+def site_key():
+    """The JSON-LD carries absolute URLs (SITE_URL) and the site's name."""
+    site = f"{settings.SITE_URL}\0{settings.SITE_NAME}"
+    return hashlib.sha256(site.encode()).hexdigest()[:16]
 
 
 def article_fragments(request, article, **tokens):
@@ -70,18 +74,13 @@ def article_fragments(request, article, **tokens):
         {
             "answer": (
                 ("answer", article.pk, tokens["answer"], tokens["topic"],
-                 origin_key(request)),
+                 site_key()),
                 lambda: render_answer(request, article),
             ),
             "related_html": (
                 ("related", article.pk, tokens["topic"], tokens["type"],
                  tokens["trending"]),
-                lambda: render_to_string(
-                    "includes/related.html",
-                    {"related_sections": related_sections(
-                        article, related_candidates(article)
-                    )},
-                ) if article.question_type_id else "",
+                lambda: render_related(article),
             ),
             "browse_html": (
                 ("browse", tokens["site"]),
@@ -89,6 +88,25 @@ def article_fragments(request, article, **tokens):
             ),
         }
     )  # fmt: skip
+
+
+def render_related(article):
+    """The related sections under the answer ("main") and the trending one
+    beside it ("rail"). A draft without a type yet (previewed) has none."""
+    if not article.question_type_id:
+        return {"main": "", "rail": ""}
+    sections = related_sections(article, related_candidates(article))
+    return {
+        part: render_to_string(
+            "includes/related.html",
+            {
+                "related_sections": [
+                    s for s in sections if (s.kind == "trending") == rail
+                ]
+            },
+        )
+        for part, rail in (("main", False), ("rail", True))
+    }
 
 
 def browse_context():
@@ -107,5 +125,7 @@ def render_answer(request, article):
     prefetch_related_objects([article], "key_facts", "sources")
     return {
         "html": render_to_string("articles/answer.html", {"article": article}, request),
-        "json_ld": article_json_ld(article, request),
+        "json_ld": article_json_ld(article),
+        "share_url": absolute_url(share_images.image_url(article)),
+        "modified": timezone.localtime(editorial_datetime(article)).isoformat(),
     }

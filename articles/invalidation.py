@@ -88,7 +88,17 @@ def _article_saved(sender, instance, raw=False, **kwargs):
         before.get(f) != getattr(instance, f) for f in ranking_inputs
     )
     answer_changed(instance, before, ranking_changed=changed)
+    if not before or any(
+        before.get(f) != getattr(instance, f) for f in ("question", "topic_id")
+    ):
+        _draw_card_after_commit(instance.pk)
     instance.remember_state()
+
+
+def _draw_card_after_commit(article_id):
+    from .tasks import make_share_image
+
+    transaction.on_commit(partial(make_share_image.enqueue, article_id))
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="articles.invalidation.deleted")
@@ -125,6 +135,12 @@ def _tags_changed(sender, instance, raw=False, **kwargs):
 def _topic_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         bump_now_and_on_commit(f"topic:{instance.pk}", "site", "latest")
+    if not raw and kwargs.get("created") is False:
+        from .tasks import make_topic_share_images
+
+        # The cards of its answers show the topic's name; each one only
+        # is drawn again if that name changed.
+        transaction.on_commit(partial(make_topic_share_images.enqueue, instance.pk))
 
 
 @receiver(post_save, sender=QuestionType, dispatch_uid="articles.invalidation.type")

@@ -305,6 +305,7 @@ class Article(index.Indexed, models.Model):
         self._as_loaded = {
             name: self.__dict__[name]
             for name in (
+                "question",
                 "status",
                 "published_at",
                 "topic_id",

@@ -13,6 +13,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from whatanswers.absolute import absolute_url
+
 from .models import Article
 
 SALT = "articles.preview"
@@ -24,7 +26,7 @@ def LINK_DAYS():  # noqa: N802 - read at call time, so tests can change it
 
 def signed_url(article):
     token = signing.dumps(article.pk, salt=SALT, compress=True)
-    return settings.SITE_URL.rstrip("/") + reverse("articles:preview", args=[token])
+    return absolute_url(reverse("articles:preview", args=[token]))
 
 
 def render_preview(request, article):

@@ -31,6 +31,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from whatanswers.absolute import absolute_url
+
 from . import readiness, revisions
 from .models import Article, InvalidTransition
 from .signals import article_published
@@ -305,9 +307,7 @@ def editors():
 
 
 def admin_url(article):
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "admin:articles_article_change", args=[article.pk]
-    )
+    return absolute_url(reverse("admin:articles_article_change", args=[article.pk]))
 
 
 def email_editors(article, by):
@@ -327,8 +327,7 @@ def email_editors(article, by):
             "q": article.question,
             "note": (article.review_note + "\n\n") if by is None else "",
             "url": admin_url(article),
-            "queue": settings.SITE_URL.rstrip("/")
-            + reverse("admin:articles_article_changelist")
+            "queue": absolute_url(reverse("admin:articles_article_changelist"))
             + "?state=review",
         },
         from_email=None,

@@ -46,6 +46,7 @@ class Section:
     title: str
     articles: list
     url: str = ""
+    kind: str = "related"  # or "trending", which sits in the page's side rail
 
 
 def related_sections(article, candidates):
@@ -85,7 +86,9 @@ def related_sections(article, candidates):
     hot = trending(SECTION_SIZE, exclude=seen)
     if hot:
         title = _("Trending on %(site)s") % {"site": settings.SITE_NAME}
-        sections.append(Section(title, hot, reverse("articles:trending")))
+        sections.append(
+            Section(title, hot, reverse("articles:trending"), kind="trending")
+        )
     return sections
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from topics.models import QuestionType, Topic, TopicTypeCount
+from whatanswers.absolute import absolute_url
 
 from .caching import depends_on
 from .models import Article
@@ -29,8 +30,7 @@ def sitemap_index(request):
     if top % size == 0 and top:
         sections.pop()  # the last range would start after the highest id
     locations = [
-        request.build_absolute_uri(reverse("sitemap_section", args=[name]))
-        for name in sections
+        absolute_url(reverse("sitemap_section", args=[name])) for name in sections
     ]
     body = "".join(
         f"<sitemap><loc>{escape(loc)}</loc></sitemap>\n" for loc in locations
@@ -51,7 +51,7 @@ def sitemap_section(request, section):
             .values_list("slug", "last_updated")
         )
         entries = [(reverse("articles:detail", args=[s]), d) for s, d in answers]
-    root = request.build_absolute_uri("/").removesuffix("/")
+    root = absolute_url("/").removesuffix("/")
     body = "".join(
         f"<url><loc>{escape(root + path)}</loc>"
         + (f"<lastmod>{day.isoformat()}</lastmod>" if day else "")

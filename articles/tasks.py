@@ -6,7 +6,15 @@ Every task is idempotent: running one twice does no harm.
 
 from django.tasks import task
 
-from . import caching, publishing, rankings, trend_points, trending, viewcounts
+from . import (
+    caching,
+    publishing,
+    rankings,
+    share_images,
+    trend_points,
+    trending,
+    viewcounts,
+)
 from .models import Article
 
 
@@ -54,3 +62,25 @@ def run_publishing_schedule():
         "announced": publishing.announce_due(),
         "unpublished": publishing.unpublish_due(),
     }
+
+
+@task()
+def make_share_image(article_id):
+    """Draw one answer's share card if what it shows changed."""
+    article = Article.objects.select_related("topic").filter(pk=article_id).first()
+    if article is None:
+        return "skipped"
+    return share_images.make(article)
+
+
+@task()
+def make_topic_share_images(topic_id):
+    """A topic was renamed: every card of its answers names it."""
+    made = 0
+    for article in (
+        Article.objects.filter(topic_id=topic_id)
+        .select_related("topic")
+        .iterator(chunk_size=500)
+    ):
+        made += share_images.make(article) == "made"
+    return made

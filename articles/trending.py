@@ -210,12 +210,17 @@ def store_newest():
 def trending(limit=5, exclude=()):
     """The top `limit` answers by trending score, in one query by key.
 
-    Until enough answers have views (a new site), the newest answers fill the
-    remaining places; flagged and unpublished answers never appear.
+    Until enough answers have views, the newest answers fill the remaining
+    places; with no views at all (a new site) the list is empty, and the
+    section is hidden. Flagged and unpublished answers never appear.
     """
+    scores = trending_scores()
+    if not scores:
+        # No answer has been read yet: "Trending" would only repeat "Latest".
+        return []
     exclude = set(exclude)
     # A few spare ids cover answers unpublished since the lists were stored.
-    wanted = [pk for pk, _score in trending_scores() if pk not in exclude]
+    wanted = [pk for pk, _score in scores if pk not in exclude]
     wanted = wanted[: limit + 10]
     newest = [pk for pk in newest_ids() if pk not in exclude][: limit + 10]
     found = list(

@@ -1,18 +1,25 @@
+import re
+
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from topics.models import QuestionType, Topic
+from whatanswers.paging import page_links
 from whatanswers.ratelimit import allow, retry_after
 
+from . import share_images
 from .caching import depends_on, row_by_version, versions
 from .fragments import article_fragments, browse_context
 from .models import Article, SlugRedirect
 from .related import SECTION_SIZE
 from .search import MAX_QUERY_LENGTH, record_search, search_articles
 from .search_postgres import MAX_RESULTS
+from .structured_data import home_json_ld
 from .trending import count_view, trending
 
 SEARCH_PAGE_SIZE = 20
@@ -26,6 +33,7 @@ def home(request):
             "trending": trending(SECTION_SIZE),
             "latest": Article.objects.for_listing()[:10],
             "tokens": versions(["site"]),
+            "json_ld": home_json_ld(),
             **browse_context(),
         },
     )
@@ -127,5 +135,20 @@ def search(request):
             results=page.object_list,
             # Large result sets are bounded (articles.search_postgres).
             capped=paginator.count >= MAX_RESULTS,
+            **page_links(request, page, q=query),
         )
     return render(request, "articles/search.html", context)
+
+
+def share_image(request, article_id, key):
+    """A share card. Its address names what it shows, so it may be kept a
+    year; until the worker has drawn it, the site's card stands in."""
+    name = share_images.image_name(article_id, key)
+    if not re.fullmatch(r"[0-9a-f]{16}", key) or not default_storage.exists(name):
+        response = redirect(static(share_images.SITE_CARD))
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+    response = FileResponse(default_storage.open(name), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -37,9 +37,14 @@ class QuestionField(forms.CharField):
 class SuggestionForm(forms.Form):
     question = QuestionField(
         label="Your question",
-        max_length=400,
-        help_text="One question, 10 to 200 characters, e.g. “What causes hiccups?”",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 200}),
+        max_length=MAX_LENGTH,
+        help_text=f"One question, {MIN_LENGTH} to {MAX_LENGTH} characters, "
+        "e.g. “What causes hiccups?”",
+        error_messages={
+            "max_length": f"Please keep it to {MAX_LENGTH} characters "
+            "(this is %(show_value)d)."
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     email = forms.EmailField(
         label="Email (optional)",

@@ -5,6 +5,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from whatanswers.absolute import absolute_url
+
 from .models import Requester
 
 
@@ -43,7 +45,7 @@ def notify_duplicate(suggestion, article):
 
 
 def answer_url(article):
-    return settings.SITE_URL.rstrip("/") + article.get_absolute_url()
+    return absolute_url(article.get_absolute_url())
 
 
 def _tell_each(suggestion, subject, message):

@@ -174,3 +174,10 @@ def run_worker():
             )
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """Absolute addresses come from SITE_URL, never the request's host
+    (tests request http://testserver/)."""
+    settings.SITE_URL = "https://whatanswers.test"

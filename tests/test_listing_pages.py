@@ -1,8 +1,12 @@
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import override_settings
+from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleView
+from articles.trending import compute_scores, store_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +17,21 @@ def test_home_lists_latest_and_browse_sections(client, make_article):
     html = client.get("/").content.decode()
     assert newest.question in html
     assert "What causes a secret?" not in html
-    assert "Browse by Topic" in html and "Browse by Question Type" in html
-    assert "Trending on WhatAnswers" in html
+    assert "Explore topics" in html and "Browse by Question Type" in html
+    assert '<a href="/topics/daily-life/">Daily Life</a>' in html
+    assert '<p class="meta">1 answer</p>' in html  # the topic card's count
+
+
+def test_home_hides_trending_until_answers_are_read(client, make_article):
+    """With no views, "Trending" would only repeat "Latest"."""
+    read = make_article("What causes the most read thing?")
+    make_article("What causes the newest thing?")
+    assert 'id="trending"' not in client.get("/").content.decode()
+    ArticleView.objects.create(article=read, day=timezone.localdate(), count=2)
+    store_scores(compute_scores())  # what the refresh_trending task does
+    html = client.get("/").content.decode()
+    block = html.split('id="trending"')[1].split("</section>")[0]
+    assert read.question in block and "newest thing" in block  # newest fill in
 
 
 def test_home_without_answers_says_so(client, db):
@@ -28,7 +45,9 @@ def test_topic_page_is_paginated_newest_first(client, make_article):
     second = client.get("/topics/daily-life/?page=2").content.decode()
     assert [a.question in first for a in articles] == [True] * 3 + [False] * 2
     assert [a.question in second for a in articles] == [False] * 3 + [True] * 2
-    assert "Page 1 of 2" in first and 'rel="next" href="?page=2"' in first
+    here = "https://whatanswers.test/topics/daily-life/"
+    assert "Page 1 of 2" in first
+    assert f'<a rel="next" href="{here}?page=2">' in first
     assert client.get("/topics/daily-life/?page=9").status_code == 404
 
 
@@ -59,8 +78,9 @@ def test_indexes_show_counts(client, make_article, make_topic):
     make_article()
     empty = make_topic("Empty Topic")
     html = client.get("/topics/").content.decode()
-    assert 'Daily Life</a> <span class="count">(1 answer)</span>' in html
-    assert f'{empty.name}</a> <span class="count">(0 answers)</span>' in html
+    card = '<a href="/topics/daily-life/">Daily Life</a></h2>'
+    assert re.search(re.escape(card) + r'\s*<p class="meta">1 answer</p>', html)
+    assert f"{empty.name}</a></h2>" in html and '<p class="meta">0 answers</p>' in html
     assert "What Causes</a>" in client.get("/types/").content.decode()
 
 

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from xml.etree import ElementTree
 
 import pytest
@@ -21,7 +21,7 @@ def sitemap_entries(client):
     assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
     entries = {}
     for loc in index.findall("s:sitemap/s:loc", SITEMAP_NS):
-        section = client.get(loc.text.removeprefix("http://testserver"))
+        section = client.get(loc.text.removeprefix("https://whatanswers.test"))
         assert section.status_code == 200
         tree = ElementTree.fromstring(section.content)
         for url in tree.findall("s:url", SITEMAP_NS):
@@ -35,14 +35,14 @@ def test_sitemap_lists_published_answers_topics_and_types(client, make_article):
     live = make_article(last_updated=date(2026, 4, 4))
     draft = make_article(status=Article.Status.DRAFT)
     entries = sitemap_entries(client)
-    assert entries[f"http://testserver/q/{live.slug}/"] == "2026-04-04"
-    assert f"http://testserver/q/{draft.slug}/" not in entries
-    assert "http://testserver/" in entries
-    assert "http://testserver/topics/" in entries
-    assert "http://testserver/types/" in entries
-    assert "http://testserver/topics/daily-life/" in entries
-    assert "http://testserver/types/what-causes/" in entries
-    assert "http://testserver/topics/daily-life/what-causes/" in entries
+    assert entries[f"https://whatanswers.test/q/{live.slug}/"] == "2026-04-04"
+    assert f"https://whatanswers.test/q/{draft.slug}/" not in entries
+    assert "https://whatanswers.test/" in entries
+    assert "https://whatanswers.test/topics/" in entries
+    assert "https://whatanswers.test/types/" in entries
+    assert "https://whatanswers.test/topics/daily-life/" in entries
+    assert "https://whatanswers.test/types/what-causes/" in entries
+    assert "https://whatanswers.test/topics/daily-life/what-causes/" in entries
 
 
 def test_sitemap_sections_page_every_answer_exactly_once(
@@ -60,7 +60,9 @@ def test_sitemap_sections_page_every_answer_exactly_once(
     entries = sitemap_entries(client)
     listed = [url for url in entries if "/q/" in url]
     expected = [a for i, a in enumerate(answers) if i != 4]
-    assert sorted(listed) == sorted(f"http://testserver/q/{a.slug}/" for a in expected)
+    assert sorted(listed) == sorted(
+        f"https://whatanswers.test/q/{a.slug}/" for a in expected
+    )
     for name in ("answers-0", "answers-x", "other-1"):
         assert client.get(f"/sitemaps/{name}.xml").status_code == 404
 
@@ -71,7 +73,7 @@ def test_robots_txt_keeps_crawlers_out_of_admin_and_search(client, db):
     text = response.content.decode()
     assert "Disallow: /admin/" in text
     assert "Disallow: /search/" in text
-    assert "Sitemap: http://testserver/sitemap.xml" in text  # the index
+    assert "Sitemap: https://whatanswers.test/sitemap.xml" in text  # the index
 
 
 def test_latest_feed_has_the_twenty_newest_answers(client, make_article):
@@ -102,14 +104,16 @@ def test_article_page_carries_article_and_breadcrumb_json_ld(client, make_articl
     article = make_article(
         "What causes tides?",
         sources=[("Tide", "https://en.wikipedia.org/wiki/Tide")],
+        published_at=datetime(2026, 4, 1, 9, 30, tzinfo=UTC),
         last_updated=date(2026, 4, 8),
     )
     data = json_ld(client.get(article.get_absolute_url()).content.decode())
     page, crumbs = data
     assert page["@type"] == "Article"
     assert page["headline"] == "What causes tides?"
-    assert page["datePublished"] == article.published_at.isoformat()
-    assert page["dateModified"] == "2026-04-08"
+    # ISO 8601 with the zone; "Last updated" is a day, so its start.
+    assert page["datePublished"] == "2026-04-01T09:30:00+00:00"
+    assert page["dateModified"] == "2026-04-08T00:00:00+00:00"
     assert page["author"]["name"] == page["publisher"]["name"] == "WhatAnswers"
     assert page["citation"] == [
         {
@@ -143,7 +147,7 @@ def test_open_graph_and_twitter_tags(client, make_article):
         '<meta property="og:description" content="The moon pulls the oceans.">' in html
     )
     assert (
-        f'<meta property="og:url" content="http://testserver/q/{article.slug}/">'
+        f'<meta property="og:url" content="https://whatanswers.test/q/{article.slug}/">'
         in html
     )
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html

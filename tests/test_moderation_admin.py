@@ -152,7 +152,7 @@ def test_a_duplicate_of_a_published_answer_tells_its_requesters_once(
     (mail,) = mailoutbox
     assert mail.to == ["asker@example.com"]
     assert mail.subject == "Already answered: What causes hiccups?"
-    assert f"http://127.0.0.1:8000{article.get_absolute_url()}" in mail.body
+    assert f"https://whatanswers.test{article.get_absolute_url()}" in mail.body
     assert suggestion.requesters.get().notified_at is not None
     from suggestions.notifications import notify_duplicate
 

@@ -97,8 +97,8 @@ def test_view_on_site_opens_the_preview_until_the_answer_is_live(
 def test_a_signed_link_works_without_an_account_for_seven_days(draft, time_machine):
     time_machine.move_to(timezone.now())
     url = preview.signed_url(draft)
-    assert url.startswith("http://127.0.0.1:8000/preview/")
-    path = url.removeprefix("http://127.0.0.1:8000")
+    assert url.startswith("https://whatanswers.test/preview/")
+    path = url.removeprefix("https://whatanswers.test")
     visitor = Client()
     response = visitor.get(path)
     assert response.status_code == 200
@@ -114,7 +114,7 @@ def test_a_signed_link_works_without_an_account_for_seven_days(draft, time_machi
 def test_the_editor_finds_the_signed_link_on_the_answer(editor_client, draft):
     html = editor_client.get(f"/admin/articles/article/{draft.pk}/change/").content
     assert "valid 7 days" in html.decode()
-    assert 'value="http://127.0.0.1:8000/preview/' in html.decode()
+    assert 'value="https://whatanswers.test/preview/' in html.decode()
 
 
 def test_an_answer_in_the_trash_has_no_preview(editor_client, draft):

@@ -47,7 +47,7 @@ def test_publishing_the_draft_publishes_the_suggestion_and_emails_once(
     assert drafted.events.last().actor == editor
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.com", "b@example.com"]
     message = mailoutbox[0]
-    assert "http://127.0.0.1:8000/q/what-causes-sneezing/" in message.body
+    assert "https://whatanswers.test/q/what-causes-sneezing/" in message.body
     assert "What causes sneezing?" in message.subject
     assert drafted.requesters.filter(notified_at__isnull=True).count() == 0
 

@@ -152,11 +152,18 @@ def test_editors_see_searches_with_no_results_most_searched_first(
 
 
 def test_header_search_box_is_on_every_page(client, make_article):
+    """In the header, except where the page's own search box leads (home and
+    search): one labelled search landmark per page."""
     html = client.get(make_article().get_absolute_url()).content.decode()
-    assert (
-        '<form class="site-search" role="search" method="get" action="/search/">'
-        in html
+    header = (
+        '<form class="site-search" role="search" aria-label="Site" method="get" '
+        'action="/search/">'
     )
+    assert header in html
+    for url in ("/", "/search/?q=rain"):
+        html = client.get(url).content.decode()
+        assert header not in html
+        assert html.count('role="search"') == 1
 
 
 def test_search_runs_on_this_database(db):

@@ -93,7 +93,9 @@ def test_bad_questions_are_explained_next_to_the_field_and_kept(
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert 'id="id_question-errors"' in html
+    # The field names its error and its help, and both exist.
+    assert 'aria-describedby="id_question_helptext id_question_error"' in html
+    assert 'id="id_question_error"' in html and 'id="id_question_helptext"' in html
     if question.strip():
         assert f'value="{question}"' in html
     assert not Suggestion.objects.exists()

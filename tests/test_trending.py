@@ -108,7 +108,7 @@ def test_trending_page_lists_the_top_twenty(client, make_article):
     for i, article in enumerate(articles):
         views(article, 0, i + 1)
     html = client.get("/trending/").content.decode()
-    assert html.count('<p class="snippet">') == 20
+    assert html.count('<li class="card">') == 20
     assert html.index("trend 24?") < html.index("trend 23?") < html.index("trend 5?")
     assert "trend 4?" not in html
 
@@ -129,16 +129,16 @@ def test_home_and_article_pages_show_the_top_five(
         views(article, 0, 10 * (i + 1))
     home = client.get("/").content.decode()
     block = home.split('id="trending"')[1].split("</section>")[0]
-    assert block.count("<li>") == 5
+    assert block.count('<li class="card">') == 5
     assert "hot topic 6?" in block and "hot topic 1?" not in block
 
     reader = published(make_article, "What causes a reader to stay?")
     views(reader, 0, 1000)  # the most read of all, but never its own "trending"
     cache.clear()
     page = client.get(reader.get_absolute_url()).content.decode()
-    block = page.split("Trending on WhatAnswers")[1].split("</section>")[0]
+    block = page.split("Trending on WhatAnswers</h2>")[1].split("</section>")[0]
     assert "a reader to stay" not in block
-    assert block.count("<li>") == 5
+    assert block.count('<li class="card">') == 5
     assert "hot topic 6?" in block and "hot topic 1?" not in block
 
 

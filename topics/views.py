@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
+from whatanswers.paging import page_links
+
 from .models import QuestionType, Topic, TopicTypeCount
 
 
@@ -78,6 +80,11 @@ class AnswerListView(PublicPageMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return StoredCountPaginator(queryset, per_page, self.answer_count(), **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(page_links(self.request, context["page_obj"]))
+        return context
 
 
 class TopicDetailView(AnswerListView):

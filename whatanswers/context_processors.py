@@ -1,9 +1,13 @@
 from django.conf import settings
 
+from .absolute import absolute_url
+
 
 def site(request):
-    """The site's name and the page's canonical address (no query string)."""
+    """The site's name and the page's canonical address: SITE_URL and the
+    path, no query string (a paginated page's view sets its own)."""
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "canonical_url": request.build_absolute_uri(request.path),
+        "SITE_URL": settings.SITE_URL.rstrip("/"),
+        "canonical_url": absolute_url(request.path),
     }

@@ -14,6 +14,7 @@ from articles.editor_views import (
 )
 from articles.feeds import LatestAnswersFeed, TopicFeed
 from articles.sitemaps import sitemap_index, sitemap_section
+from whatanswers.absolute import absolute_url
 from whatanswers.health import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -25,8 +26,23 @@ def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        {"sitemap_url": absolute_url(reverse("sitemap"))},
         content_type="text/plain",
+    )
+
+
+@public_page(lambda request: [])
+def opensearch(request):
+    """Lets a browser add the site's search (linked from every page)."""
+    return render(
+        request,
+        "opensearch.xml",
+        {
+            "icon": static("favicon.svg"),
+            "search": reverse("articles:search"),
+            "self": reverse("opensearch"),
+        },
+        content_type="application/opensearchdescription+xml",
     )
 
 
@@ -36,6 +52,7 @@ urlpatterns = [
     path("sitemaps/<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
+    path("opensearch.xml", opensearch, name="opensearch"),
     path(
         "feeds/latest/",
         public_page(lambda request: ["latest"])(LatestAnswersFeed()),

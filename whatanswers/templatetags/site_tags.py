@@ -1,0 +1,48 @@
+import html
+
+from django import template
+from django.utils.html import escape
+
+register = template.Library()
+
+META_DESCRIPTION_LENGTH = 160  # what search results show, about
+
+
+@register.filter(is_safe=True)
+def meta_description(value, limit=META_DESCRIPTION_LENGTH):
+    """Rendered text cut to `limit` characters at a word, with an ellipsis.
+
+    It reads the text as rendered (escaped), so it counts and cuts the
+    characters a reader sees, never inside an entity, and escapes again.
+    """
+    text = " ".join(html.unescape(str(value)).split())
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        if " " in cut and not text[limit - 1].isspace():
+            cut = cut.rsplit(" ", 1)[0]
+        text = cut.rstrip(" ,.;:–—-") + "…"
+    return escape(text)
+
+
+@register.filter
+def first_line(value, limit=140):
+    """A summary's first sentence, for a card: at most `limit` characters,
+    cut at a word."""
+    text = " ".join(str(value).split())
+    for end in (". ", "? ", "! "):
+        if end in text:
+            text = text.split(end, 1)[0] + end.strip()
+            break
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+    return text
+
+
+@register.simple_tag
+def breadcrumbs_json_ld(*names_and_paths):
+    """`{% breadcrumbs_json_ld "Home" "/" topic.name topic_url %}`: a
+    BreadcrumbList script body, the page itself last."""
+    from articles.structured_data import breadcrumbs_json_ld as build
+
+    pairs = zip(names_and_paths[::2], names_and_paths[1::2], strict=True)
+    return build(*pairs)
