@@ -181,3 +181,11 @@ def site_url(settings):
     """Absolute addresses come from SITE_URL, never the request's host
     (tests request http://testserver/)."""
     settings.SITE_URL = "https://whatanswers.test"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium (tests/browser.py)."""
+    from tests.browser import CHROMIUM
+
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}

@@ -2,31 +2,15 @@
 Playwright): no Content Security Policy violations, and a warning before
 leaving a form with unsaved changes."""
 
-import os
-import shutil
-
 import pytest
 
 from articles import revisions
-
-CHROMIUM = "/usr/bin/chromium"
-# Playwright's sync API keeps an event loop running in the test thread from
-# the session's start; the database set-up and the tests' own ORM calls are
-# still plain synchronous ones, which Django would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser import needs_chromium
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # the live server must see the rows
-    pytest.mark.skipif(
-        os.environ.get("CI") != "true" and not shutil.which(CHROMIUM),
-        reason="needs Chromium: apt-get install chromium (.ci/run does)",
-    ),
+    needs_chromium,
 ]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM}
 
 
 @pytest.fixture
