@@ -20,7 +20,7 @@ run: install migrate demo
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DATABASE_STATEMENT_TIMEOUT=$${DATABASE_STATEMENT_TIMEOUT:-5000} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install lint check
+test: install lint check node_modules/.installed
 	$(PY) -m pytest --durations=15
 
 # The property-based tests at full strength: 2,500 cases each, 12,500 in all
@@ -75,6 +75,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"; \
 	touch $@
 
+# Lighthouse, which the browser suite runs (tests/test_lighthouse.py). Without
+# npm those tests skip and say why; CI has Node and npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "note: npm not found, so the Lighthouse checks will be skipped" >&2; \
+	fi
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -93,4 +102,4 @@ demo: migrate
 	$(PY) manage.py make_share_images
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 .pytest_cache .ruff_cache screenshots

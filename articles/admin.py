@@ -73,6 +73,7 @@ class ArticleAdmin(
 
     class Media:
         js = ["js/admin-unsaved.js"]
+        css = {"all": ["css/admin-editor.css"]}
 
     fieldsets = [
         (None, {"fields": ["question", "slug", "topic", "question_type", "summary"]}),

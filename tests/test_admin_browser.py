@@ -88,3 +88,16 @@ def test_leaving_an_unchanged_form_does_not_ask(editor_page, live_server, make_a
     editor_page.click("#id_summary")
     editor_page.close(run_before_unload=True)
     editor_page.wait_for_event("close", timeout=5000)
+
+
+def test_the_markdown_preview_fits_a_phone(editor_page, live_server, make_article):
+    article = make_article(body="## Heading\n\n" + "A long paragraph of words. " * 40)
+    editor_page.set_viewport_size({"width": 375, "height": 800})
+    editor_page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    editor_page.wait_for_load_state("load")
+    preview = editor_page.locator(".markdownx-preview").first
+    preview.get_by_text("A long paragraph").first.wait_for(timeout=5000)
+    box = preview.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    editor_page.set_viewport_size({"width": 1280, "height": 900})
+    assert preview.bounding_box()["width"] > 375  # not squeezed on a desktop

@@ -172,3 +172,32 @@ def test_already_answered_appears_while_typing(watched, live_server, site):
     box.get_by_text("Already answered?").wait_for(timeout=5000)
     assert box.get_by_role("link", name="What causes hiccups?").is_visible()
     assert watched.problems == []
+
+
+def test_dark_mode_passes_axe_too(watched, live_server, site):
+    """The dark colour scheme has its own contrast to get right."""
+    watched.emulate_media(color_scheme="dark")
+    axe = Axe()
+    failures = {}
+    for name in ("home", "article", "search with results", "suggest"):
+        open_page(watched, live_server.url + PAGES[name])
+        background = watched.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background != "rgb(255, 255, 255)", "dark mode is not applied"
+        results = axe.run(watched, options=AXE_OPTIONS)
+        if results.response["violations"]:
+            failures[name] = report(results.response["violations"])
+    assert failures == {}, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_an_answer_prints_without_navigation(page, live_server, site):
+    open_page(page, live_server.url + PAGES["article"])
+    page.emulate_media(media="print")
+    for hidden in (".site-header", ".suggest-box", ".rail", ".related", ".breadcrumbs"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    for shown in ("h1", ".key-facts", ".body", ".sources"):
+        assert page.locator(shown).first.is_visible(), shown
+    # Sources print their addresses, since a link cannot be followed on paper.
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('.sources a'), '::after').content"
+    )
+    assert "attr(href)" in after or "http" in after
