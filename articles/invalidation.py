@@ -138,8 +138,8 @@ def _topic_changed(sender, instance, raw=False, **kwargs):
     if not raw and kwargs.get("created") is False:
         from .tasks import make_topic_share_images
 
-        # The cards of its answers show the topic's name; each one only
-        # is drawn again if that name changed.
+        # Its answers' cards show its name. The task redraws only the cards
+        # that are out of date, so a save that kept the name draws nothing.
         transaction.on_commit(partial(make_topic_share_images.enqueue, instance.pk))
 
 

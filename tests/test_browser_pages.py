@@ -130,7 +130,7 @@ def focus_is_visible(page):
     )
 
 
-@pytest.mark.parametrize("name", ["home", "article", "topic", "search with results"])
+@pytest.mark.parametrize("name", PAGES)
 def test_keyboard_skip_link_and_visible_focus(page, live_server, site, name):
     open_page(page, live_server.url + PAGES[name])
     page.keyboard.press("Tab")
