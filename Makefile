@@ -99,7 +99,6 @@ migrate: install
 demo: migrate
 	$(PY) manage.py import_articles --if-empty --create-missing demo/
 	$(PY) manage.py describe_taxonomy demo/taxonomy.yaml
-	$(PY) manage.py make_share_images
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 .pytest_cache .ruff_cache screenshots
