@@ -76,7 +76,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Lighthouse, which the browser suite runs (tests/test_lighthouse.py). Without
-# npm those tests skip and say why; CI has Node and npm.
+# npm those tests skip and say why; CI has Node and npm. package.json pins two
+# of its dependencies (overrides): one of Lighthouse's own asks for them as
+# "latest", which `npm ci` refuses as soon as a newer release is out.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
