@@ -121,3 +121,14 @@ def test_the_command_draws_what_is_missing(make_article):
     out = StringIO()
     call_command("make_share_images", stdout=out)
     assert "0 drawn, 3 already current" in out.getvalue()
+
+
+def test_serving_a_card_reads_no_database(
+    client, make_article, django_assert_num_queries
+):
+    article = make_article()
+    share_images.make(article)
+    url = share_images.image_url(article)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+        assert client.get("/opensearch.xml").status_code == 200
