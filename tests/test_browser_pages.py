@@ -101,6 +101,17 @@ def test_every_page_passes_axe_and_logs_nothing(watched, live_server, site, widt
             " - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}"
+        # Content keeps its distance from the "Missing an answer?" band.
+        gap = watched.evaluate(
+            """() => {
+              const band = document.querySelector('.suggest-box');
+              if (!band) return null;
+              const bottoms = [...document.querySelectorAll('main *')]
+                .map(el => el.getBoundingClientRect().bottom);
+              return band.getBoundingClientRect().top - Math.max(...bottoms);
+            }"""
+        )
+        assert gap is None or gap >= 24, f"{name}: {gap}px above the band"
         if name in ("home", "article"):
             SCREENSHOTS.mkdir(exist_ok=True)
             watched.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
