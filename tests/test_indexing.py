@@ -161,3 +161,19 @@ def test_demo_topics_and_types_all_have_descriptions(db, tmp_path):
     call_command("describe_taxonomy", str(demo / "taxonomy.yaml"), stdout=out)
     topic.refresh_from_db()
     assert topic.description == "Our own words."
+
+
+@pytest.mark.parametrize(
+    ("summary", "card"),
+    [
+        ("One sentence. Another one.", "One sentence."),
+        ("Naps help, e.g. after lunch. Then more.", "Naps help, e.g. after lunch."),
+        ("Why? Because 42 is the answer.", "Why?"),
+        ("word " * 60, ("word " * 27).strip() + "…"),
+    ],
+)
+def test_cards_show_the_summarys_first_sentence(summary, card):
+    from whatanswers.templatetags.site_tags import first_line
+
+    assert first_line(summary) == card
+    assert len(first_line(summary)) <= 140

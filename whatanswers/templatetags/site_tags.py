@@ -1,4 +1,5 @@
 import html
+import re
 
 from django import template
 from django.utils.html import escape
@@ -6,6 +7,7 @@ from django.utils.html import escape
 register = template.Library()
 
 META_DESCRIPTION_LENGTH = 160  # what search results show, about
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"])")
 
 
 @register.filter(is_safe=True)
@@ -27,12 +29,10 @@ def meta_description(value, limit=META_DESCRIPTION_LENGTH):
 @register.filter
 def first_line(value, limit=140):
     """A summary's first sentence, for a card: at most `limit` characters,
-    cut at a word."""
+    cut at a word. A sentence ends at . ! or ? before a capital or a digit,
+    so "e.g. a nap" does not end one."""
     text = " ".join(str(value).split())
-    for end in (". ", "? ", "! "):
-        if end in text:
-            text = text.split(end, 1)[0] + end.strip()
-            break
+    text = SENTENCE_END.split(text, maxsplit=1)[0]
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
     return text
