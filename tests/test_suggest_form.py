@@ -1,3 +1,4 @@
+import re
 import time
 from unittest import mock
 
@@ -236,3 +237,17 @@ def test_rate_limit_works_with_redis_as_the_cache(client, db, settings, backend)
     assert len(keys) == 1
     # The window's counter expires with the window; it never lives for ever.
     assert 0 < redis.ttl(keys[0]) <= settings.SUGGEST_RATE_WINDOW + 1
+
+
+def test_the_question_field_allows_what_its_help_says(client, db):
+    """200 characters in the help, the browser's limit and the server's."""
+    html = client.get("/suggest/").content.decode()
+    assert "10 to 200 characters" in html
+    field = re.search(r'<input type="text" name="question"[^>]*>', html).group(0)
+    assert 'maxlength="200"' in field
+    assert 'aria-describedby="id_question_helptext"' in field
+    response = post(client, "What " + "x" * 195 + "?")  # 201 characters
+    assert (
+        "Please keep it to 200 characters (this is 201)." in response.content.decode()
+    )
+    assert post(client, "What " + "x" * 194 + "?").status_code == 302  # 200
