@@ -20,14 +20,24 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
-def load_demo():
+def load_demo(read=0):
     """The demo answers and the descriptions of their topics and types, as
-    `make run` loads them."""
+    `make run` loads them; the first `read` answers get views, and the
+    trending list is stored, so "Trending" shows."""
     from io import StringIO
     from pathlib import Path
 
     from django.core.management import call_command
+    from django.utils import timezone
+
+    from articles.models import Article, ArticleView
+    from articles.trending import compute_scores, store_scores
 
     demo = Path(__file__).resolve().parent.parent / "demo"
     call_command("import_articles", str(demo), create_missing=True, stdout=StringIO())
     call_command("describe_taxonomy", str(demo / "taxonomy.yaml"), stdout=StringIO())
+    today = timezone.localdate()
+    for n, article in enumerate(Article.objects.published()[:read]):
+        ArticleView.objects.create(article=article, day=today, count=n + 1)
+    if read:
+        store_scores(compute_scores())

@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 
-from articles.models import Article, ArticleView
-from articles.trending import compute_scores, store_scores
 from tests.browser import load_demo, needs_chromium
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -42,12 +39,7 @@ def site(db, settings):
     """The demo content, with some answers read (so Trending shows)."""
     settings.SUGGEST_MIN_FILL_SECONDS = 0
     settings.SEARCH_RATE_LIMIT = settings.SUGGEST_RATE_LIMIT = 1000
-    load_demo()
-    for n, article in enumerate(Article.objects.published()[:8]):
-        ArticleView.objects.create(
-            article=article, day=timezone.localdate(), count=n + 1
-        )
-    store_scores(compute_scores())
+    load_demo(read=8)
 
 
 @pytest.fixture

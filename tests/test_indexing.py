@@ -5,9 +5,9 @@ import html as html_lib
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
+from tests.browser import load_demo
 from topics.models import QuestionType, Topic
 from whatanswers.templatetags.site_tags import meta_description
 
@@ -143,13 +143,7 @@ def test_topics_and_types_without_a_description_get_a_sentence(client, make_arti
 
 
 def test_demo_topics_and_types_all_have_descriptions(db, tmp_path):
-    from io import StringIO
-    from pathlib import Path
-
-    demo = Path(__file__).resolve().parent.parent / "demo"
-    out = StringIO()
-    call_command("import_articles", str(demo), create_missing=True, stdout=out)
-    call_command("describe_taxonomy", str(demo / "taxonomy.yaml"), stdout=out)
+    load_demo()
     assert not Topic.objects.filter(description="").exists()
     assert not QuestionType.objects.filter(
         published_count__gt=0, description=""
@@ -158,7 +152,7 @@ def test_demo_topics_and_types_all_have_descriptions(db, tmp_path):
     topic = Topic.objects.first()
     topic.description = "Our own words."
     topic.save()
-    call_command("describe_taxonomy", str(demo / "taxonomy.yaml"), stdout=out)
+    load_demo()  # again: only empty descriptions are filled
     topic.refresh_from_db()
     assert topic.description == "Our own words."
 
