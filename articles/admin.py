@@ -8,6 +8,7 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from .admin_forms import ArticleAdminForm
 from .admin_history import RevisionHistoryMixin
+from .admin_preview import PreviewAdminMixin
 from .admin_trash import TrashOnDeleteMixin
 from .admin_workflow import (
     KeyFactFormSet,
@@ -37,7 +38,11 @@ class SourceInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    WorkflowAdminMixin, TrashOnDeleteMixin, RevisionHistoryMixin, MarkdownxModelAdmin
+    WorkflowAdminMixin,
+    PreviewAdminMixin,
+    TrashOnDeleteMixin,
+    RevisionHistoryMixin,
+    MarkdownxModelAdmin,
 ):
     form = ArticleAdminForm
     # list_display: WorkflowAdminMixin.get_list_display

@@ -4,10 +4,13 @@ The form carries the `updated_at` of the answer as the editor opened it. If
 someone saved the answer since, the save is refused with who saved, when and
 what they changed (the diff of the revisions), and the editor's input stays
 in the form, with the token moved on, so that they can merge and save again.
+The check holds the answer's row locked until the save commits, so that of
+two saves sent at the same moment one is refused, never silently lost.
 """
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -50,11 +53,13 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.instance.pk:
             return cleaned
         sent = self.data.get(self.add_prefix("edited_version"), "")
-        saved = (
-            Article.objects.filter(pk=self.instance.pk)
-            .values("updated_at", "updated_by")
-            .first()
-        )
+        rows = Article.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection(rows.db).in_atomic_block:
+            # The admin validates and saves in one transaction: with the row
+            # locked from this check to the commit, a second save of the same
+            # opened form waits, then sees the first one's time and is refused.
+            rows = rows.select_for_update()
+        saved = rows.values("updated_at", "updated_by").first()
         if not sent or saved is None or sent == token(saved["updated_at"]):
             return cleaned
         # Saving again after this merges onto what is saved now.

@@ -54,12 +54,12 @@ class RevisionHistoryMixin:
         view = self.admin_site.admin_view
         return [
             path(
-                "<path:object_id>/history/compare/",
+                "<int:object_id>/history/compare/",
                 view(self.compare_view),
                 name="articles_article_compare",
             ),
             path(
-                "<path:object_id>/history/<int:version_id>/restore/",
+                "<int:object_id>/history/<int:version_id>/restore/",
                 view(self.restore_view),
                 name="articles_article_restore",
             ),
@@ -67,7 +67,12 @@ class RevisionHistoryMixin:
         ]
 
     def _article(self, request, object_id, change=False):
-        article = get_object_or_404(self.model, pk=unquote(object_id))
+        # The admin's own history URL takes any text as the id.
+        try:
+            pk = int(unquote(str(object_id)))
+        except ValueError:
+            raise Http404(_("No such answer.")) from None
+        article = get_object_or_404(self.model, pk=pk)
         allowed = (
             self.has_change_permission(request, article)
             if change
@@ -90,6 +95,7 @@ class RevisionHistoryMixin:
             "object": article,
             "title": title,
             "has_change_permission": self.has_change_permission(request, article),
+            "in_trash": article.status == article.Status.TRASHED,
         }
 
     def history_view(self, request, object_id, extra_context=None):
@@ -120,6 +126,20 @@ class RevisionHistoryMixin:
     def restore_view(self, request, object_id, version_id):
         article = self._article(request, object_id, change=True)
         version = self._version(article, version_id)
+        if article.status == article.Status.TRASHED:
+            # Restoring a revision would bring the answer out of the trash
+            # by a side door, past the trash's own checks.
+            messages.error(
+                request,
+                _(
+                    "“%(q)s” is in the trash, so its history is read-only: "
+                    "restore it from the trash first, then restore a revision."
+                )
+                % {"q": article},
+            )
+            return redirect(
+                reverse("admin:articles_article_history", args=[article.pk])
+            )
         live = article.status == article.Status.PUBLISHED
         if request.method == "POST":
             keep_live = live and request.POST.get("keep_live") == "on"

@@ -12,11 +12,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,7 +23,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import preview, publishing, readiness, revisions
+from . import publishing, readiness, revisions
+from .admin_preview import preview_links
 from .models import Article, InvalidTransition
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
@@ -219,18 +219,7 @@ class WorkflowAdminMixin:
             (_("Ready to publish"), " ".join(problems) if problems else _("Yes"))
         )
         table = format_html_join("", "<p><strong>{}:</strong> {}</p>", rows)
-        signed = preview.signed_url(obj)
-        return format_html(
-            '{}<p><a href="{}">{}</a> · {} <input type="text" readonly value="{}" '
-            'aria-label="{}" size="60"></p>',
-            table,
-            reverse("admin:articles_article_preview", args=[obj.pk]),
-            _("Preview"),
-            _("Preview link for a reviewer without an account (valid %(days)d days):")
-            % {"days": preview.LINK_DAYS()},
-            signed,
-            _("Signed preview link"),
-        )
+        return format_html("{}{}", table, preview_links(obj))
 
     # Actions ---------------------------------------------------------------
 
@@ -329,19 +318,8 @@ class WorkflowAdminMixin:
                 view(self.send_back_view),
                 name="articles_article_send_back",
             ),
-            path(
-                "<path:object_id>/preview/",
-                view(self.preview_view),
-                name="articles_article_preview",
-            ),
             *super().get_urls(),
         ]
-
-    def preview_view(self, request, object_id):
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        return preview.render_preview(request, article)
 
     def send_back_view(self, request):
         if not self.has_publish_permission(request):

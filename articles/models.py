@@ -182,6 +182,9 @@ class Article(index.Indexed, models.Model):
         _("moved to trash"), null=True, blank=True, editable=False
     )
     status_before_trash = models.CharField(max_length=10, blank=True, editable=False)
+    # Part of every signed preview link (articles.preview): a new key revokes
+    # the links given out so far.
+    preview_key = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = staff_member()

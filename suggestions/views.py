@@ -36,11 +36,27 @@ def suggest(request):
             ref = signing.dumps(suggestion.pk, salt=THANKS_SALT)
             return redirect(f"{reverse('suggestions:thanks')}?ref={ref}")
     question = form["question"].value() or ""
-    return render(
-        request,
-        "suggestions/suggestion_form.html",
-        {"form": form, "matches": similar_articles(question) if question else []},
-    )
+    context = {"form": form, "matches": []}
+    if question:
+        # The same look-up as /suggest/similar/, so the same limit: a
+        # prefilled ?q= must not be a way round it.
+        if not _may_look_up(request):
+            # The form is kept, filled in; only the matches wait.
+            context["rate_limited"] = True
+            return _too_many_look_ups(
+                render(request, "suggestions/suggestion_form.html", context, status=429)
+            )
+        context["matches"] = similar_articles(question)
+    return render(request, "suggestions/suggestion_form.html", context)
+
+
+def _may_look_up(request):
+    return allow("similar", request, settings.SIMILAR_RATE_LIMIT, 60)
+
+
+def _too_many_look_ups(response):
+    response["Retry-After"] = "60"
+    return response
 
 
 def thanks(request):
@@ -67,9 +83,9 @@ def thanks(request):
 @require_GET
 def similar(request):
     """ "Already answered?" matches for the suggest form, as an HTML fragment."""
-    if not allow("similar", request, settings.SIMILAR_RATE_LIMIT, 60):
-        return render(
-            request, "suggestions/suggestion_form.html#rate-limited", status=429
+    if not _may_look_up(request):
+        return _too_many_look_ups(
+            render(request, "suggestions/suggestion_form.html#rate-limited", status=429)
         )
     query = request.GET.get("q", "")[:200]
     matches = similar_articles(query) if len(query.strip()) >= 3 else []

@@ -51,3 +51,33 @@ def test_a_success_clears_the_count_for_that_account(editor, settings):
         sign_in(Client(REMOTE_ADDR="10.6.6.6"), "editor", "editor-pass-123").status_code
         == 302
     )
+
+
+VARIANTS = ["editor ", " editor", "\teditor", "editor\t", "EDITOR", "Editor", "ｅditor"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_variant_of_a_locked_username_is_locked_too(editor, settings, variant):
+    """The lockout checks the same normalised name that it counts, so a
+    variant Django's form would clean into the same account gets no extra
+    guesses, and no way in past the lock (issue 17, point 2)."""
+    for i in range(settings.LOGIN_FAILURE_LIMIT):
+        sign_in(Client(REMOTE_ADDR=f"10.7.0.{i + 1}"), "editor", "wrong")
+    fresh = Client(REMOTE_ADDR="10.7.1.1")
+    assert sign_in(fresh, variant, "wrong").status_code == 429
+    assert sign_in(fresh, variant + " " * 40, "editor-pass-123").status_code == 429
+    assert sign_in(fresh, "editor", "editor-pass-123").status_code == 429
+
+
+def test_failures_under_variants_count_against_one_account(editor, settings):
+    for i in range(settings.LOGIN_FAILURE_LIMIT):
+        variant = VARIANTS[i % len(VARIANTS)]
+        response = sign_in(Client(REMOTE_ADDR=f"10.8.0.{i + 1}"), variant, "wrong")
+        assert response.status_code == 200
+    fresh = Client(REMOTE_ADDR="10.8.1.1")
+    assert sign_in(fresh, "editor", "editor-pass-123").status_code == 429
+
+
+def test_a_username_that_is_not_text_is_no_error(editor):
+    response = Client().post("/admin/login/", {"username": ["a", "b"], "password": "x"})
+    assert response.status_code == 200

@@ -107,7 +107,9 @@ def test_a_signed_link_works_without_an_account_for_seven_days(draft, time_machi
     time_machine.shift(timedelta(days=6, hours=23))
     assert visitor.get(path).status_code == 200
     time_machine.shift(timedelta(hours=2))
-    assert visitor.get(path).status_code == 404  # expired
+    expired = visitor.get(path)
+    assert expired.status_code == 410
+    assert "This preview link has expired" in expired.content.decode()
     assert visitor.get(path[:-3] + "xyz/").status_code == 404  # forged
 
 
@@ -120,3 +122,88 @@ def test_the_editor_finds_the_signed_link_on_the_answer(editor_client, draft):
 def test_an_answer_in_the_trash_has_no_preview(editor_client, draft):
     Article.objects.filter(pk=draft.pk).update(status=Article.Status.TRASHED)
     assert editor_client.get(preview_url(draft)).status_code == 404
+
+
+def signed_path(article):
+    article.refresh_from_db()
+    return preview.signed_url(article).removeprefix("https://whatanswers.test")
+
+
+def expired(path):
+    response = Client().get(path)
+    html = response.content.decode()
+    return response.status_code == 410 and "This preview link has expired" in html
+
+
+def test_a_signed_link_expires_with_the_version_it_showed(draft):
+    """Issue 17, point 7: a link never shows a later edit."""
+    path = signed_path(draft)
+    assert Client().get(path).status_code == 200
+    draft.question = "What causes a later edit?"
+    draft.save()
+    response = Client().get(path)
+    assert expired(path)
+    assert "later edit" not in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+    fresh = signed_path(draft)  # what the Review panel offers now
+    assert fresh != path
+    assert "later edit" in Client().get(fresh).content.decode()
+
+
+def test_unpublishing_or_trashing_expires_a_link(make_article, editor):
+    from articles import trash
+
+    live = make_article("What causes a live preview?", ready=True)
+    path = signed_path(live)
+    assert Client().get(path).status_code == 200
+    live.unpublish(by=editor)
+    assert expired(path)
+    path = signed_path(live)
+    assert Client().get(path).status_code == 200
+    trash.move_to_trash(live, by=editor)
+    assert expired(path)
+    assert Client().get(signed_path(live)).status_code == 410  # no preview in trash
+
+
+def test_the_review_panel_revokes_links_and_offers_a_new_one(editor_client, draft):
+    path = signed_path(draft)
+    change = f"/admin/articles/article/{draft.pk}/change/"
+    revoke = f"/admin/articles/article/{draft.pk}/revoke-previews/"
+    page = editor_client.get(change).content.decode()
+    assert f'href="{revoke}"' in page
+    assert f'value="https://whatanswers.test{path}"' in page
+    assert "Every preview link" in editor_client.get(revoke).content.decode()
+    assert Client().get(path).status_code == 200  # a GET revokes nothing
+    response = editor_client.post(revoke, follow=True)
+    assert "are revoked" in response.content.decode()
+    assert expired(path)
+    new = signed_path(draft)
+    assert new != path and f'value="https://whatanswers.test{new}"' in (
+        response.content.decode()
+    )
+    assert Client().get(new).status_code == 200
+    updated_at = draft.updated_at
+    draft.refresh_from_db()
+    assert draft.updated_at == updated_at  # revoking is no edit
+
+
+def test_revoking_needs_staff_and_csrf(client, draft, django_user_model):
+    revoke = f"/admin/articles/article/{draft.pk}/revoke-previews/"
+    path = signed_path(draft)
+    assert client.post(revoke).status_code == 302  # to the login page
+    strict = Client(enforce_csrf_checks=True)
+    staff = django_user_model.objects.create_user(
+        "staff-only", password="x", is_staff=True
+    )
+    strict.force_login(staff)
+    assert strict.post(revoke).status_code == 403
+    assert Client().get(path).status_code == 200
+
+
+def test_a_link_of_the_old_format_or_forged_is_not_a_page(draft):
+    from django.core import signing
+
+    old = signing.dumps(draft.pk, salt=preview.SALT, compress=True)
+    assert Client().get(f"/preview/{old}/").status_code == 404
+    assert Client().get("/preview/not-a-token/").status_code == 404

@@ -192,6 +192,27 @@ def test_similar_endpoint_is_rate_limited(client, db, settings):
     assert codes == [200, 200, 200, 429]
 
 
+def test_a_prefilled_suggest_page_shares_the_look_up_limit(
+    client, make_article, settings
+):
+    """/suggest/?q= runs the same look-up, so it counts against the same
+    limit and gets the same 429; the question stays in the form."""
+    make_article("What causes rain?")
+    settings.SIMILAR_RATE_LIMIT = 3
+    codes = [client.get("/suggest/similar/?q=rain").status_code for _ in range(2)]
+    codes.append(client.get("/suggest/?q=what+causes+rain").status_code)
+    assert codes == [200, 200, 200]
+    response = client.get("/suggest/?q=what+causes+rain")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    html = response.content.decode()
+    assert "Too many look-ups; please wait a minute." in html
+    assert 'value="what causes rain"' in html  # nothing typed is lost
+    assert "Already answered?" not in html  # the look-up did not run
+    assert client.get("/suggest/similar/?q=rain").status_code == 429
+    assert client.get("/suggest/").status_code == 200  # no look-up, no limit
+
+
 def test_suggest_page_query_budget(client, make_article, django_assert_max_num_queries):
     for i in range(30):
         make_article(f"What causes hiccups {i}?")

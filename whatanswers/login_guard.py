@@ -8,6 +8,7 @@ the guard fails open (logged), like the other rate limits.
 """
 
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -22,9 +23,21 @@ from .ratelimit import client_hash
 logger = logging.getLogger(__name__)
 
 
+def canonical(username):
+    """The account a username means, as the lockout counts it.
+
+    Django's login form strips the username and NFKC-normalises it before
+    authenticating, so " editor2", "editor2\t" and a full-width "ｅditor2"
+    all try the same account: each must meet the same count. Case is folded
+    too, so that a count never depends on how a guess was capitalised."""
+    if not isinstance(username, str):
+        return ""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 def _keys(request, username):
     name = salted_hmac(
-        "whatanswers.login", (username or "").lower(), algorithm="sha256"
+        "whatanswers.login", canonical(username), algorithm="sha256"
     ).hexdigest()
     return [
         f"login-failures:client:{client_hash(request)}",
