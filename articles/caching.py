@@ -10,9 +10,22 @@ when this process holds the page and current copies of its tokens
 
 Only anonymous GETs without a session are served from or stored in the cache;
 logged-in staff always get fresh pages.
+
+A change always wins over the cache:
+- Tokens are numbers from one counter in the cache (SEQUENCE_KEY), so they
+  tell when they were made. A miss reads the counter before rendering; a
+  page is stored only if none of its tokens is newer, so a bump made while
+  the page was being rendered (from the rows before the change) stops the
+  store.
+- A bump that the cache did not take is kept in the database
+  (articles.cache_repair) and this process stops trusting the cache. With
+  Redis, no process serves or stores a cached page unless its token listener
+  is healthy and every lost bump has been settled (`trusted()`); until then
+  pages are rendered from the database.
 """
 
 import hashlib
+import re
 import threading
 import time
 import uuid
@@ -22,28 +35,83 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.http.response import ResponseHeaders
-from django.utils.cache import (
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-)
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
-from . import page_tokens
+from . import cache_repair, page_tokens
 
-PAGE_PREFIX = "page:v2:"
-VERSION_PREFIX = "ver:"
+PAGE_PREFIX = "page:v3:"
+VERSION_PREFIX = "ver2:"
+SEQUENCE_KEY = VERSION_PREFIX + "sequence"
+# The only query a cached page may have; any other is rendered, not kept, so
+# the variants of one path stay as few as its pages.
+CACHED_QUERY = re.compile(r"(page=[1-9][0-9]{0,5})?")
 
 
 def new_token():
+    """A token of this request only: it never matches a stored page, and it
+    is no number, so nothing is stored under it either."""
     return uuid.uuid4().hex[:16]
+
+
+def _sequence():
+    """The token counter's next value; None when the cache failed. A lost
+    counter starts again from the clock in microseconds, so it never goes
+    back below the tokens made before it was lost."""
+    start = time.time_ns() // 1000
+    next_number = getattr(cache, "next_number", None)
+    if next_number is not None:
+        return next_number(SEQUENCE_KEY, start)  # Redis: one round trip
+    cache.add(SEQUENCE_KEY, start, None)
+    try:
+        return cache.incr(SEQUENCE_KEY)
+    except ValueError:  # lost in between, or a cache that keeps nothing
+        return None
+
+
+def _write_tokens(names):
+    """New tokens for `names` in the cache; True only if it took them all."""
+    number = _sequence()
+    if number is None:
+        return False
+    failed = cache.set_many({VERSION_PREFIX + n: number for n in names}, None)
+    if failed:
+        return False
+    page_tokens.announce(names)
+    return True
 
 
 def bump(*names):
     """Give each dependency a new version: pages showing it are now stale."""
-    if names:
-        cache.set_many({VERSION_PREFIX + n: new_token() for n in names}, None)
-        page_tokens.announce(names)
+    if not names:
+        return
+    if not _write_tokens(names):
+        page_tokens.mirror.forget(names)
+        page_tokens.mirror.distrust()
+        cache_repair.record(names)
+
+
+def trusted():
+    """May this request use the shared cache? Always with a cache that is
+    this process's own; with Redis only while the token listener is healthy
+    and no bump lost in an outage is waiting (articles.cache_repair)."""
+    status = page_tokens.mirror.status()
+    if status in (page_tokens.LIVE, page_tokens.LOCAL):
+        return True
+    if status == page_tokens.UNCONFIRMED:
+        session = page_tokens.mirror.session()
+        if cache_repair.settle(_write_tokens):
+            page_tokens.mirror.confirm(session)
+            return page_tokens.mirror.status() == page_tokens.LIVE
+    return False
+
+
+def _storable(tokens, started):
+    """Were all `tokens` made before `started` (the counter when rendering
+    began)? Negative tokens were created for a lost one, not by a change."""
+    return started is not None and all(
+        isinstance(t, int) and t <= started for t in tokens.values()
+    )
 
 
 def versions(names):
@@ -59,9 +127,13 @@ def versions(names):
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:
-        for key in missing:
-            cache.add(key, new_token(), None)
-        found.update(cache.get_many(missing))
+        number = _sequence()
+        if number is not None:
+            # Unique and never made by a change: pages rendered meanwhile
+            # may still be stored under it (see _storable).
+            for key in missing:
+                cache.add(key, -number, None)
+            found.update(cache.get_many(missing))
     tokens = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
     page_tokens.mirror.learn(tokens, generation)
     for name in names:
@@ -115,6 +187,8 @@ class PageCacheMiddleware:
             if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
                 patch_cache_control(response, private=True)
             return response
+        if not trusted():
+            return self.get_response(request)  # from the database, not kept
         gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
         # A page is kept locally only under a host that get_host() accepted
         # when it was rendered or fetched, so the local look-up may use the
@@ -129,11 +203,11 @@ class PageCacheMiddleware:
         hit = self._local_hit(local_key)
         if hit is None:
             key = self._key(request, gzip)
-            hit = self._shared_hit(key, local_key)
+            hit, started = self._shared_hit(key, local_key)
         if hit is not None:
             return self._replay(request, hit)
         response = self.get_response(request)
-        self._store(request, key, local_key, response)
+        self._store(key, local_key, response, started)
         return response
 
     def _cacheable_request(self, request):
@@ -142,6 +216,7 @@ class PageCacheMiddleware:
             and settings.PAGE_CACHE_SECONDS > 0
             and not request.path_info.startswith(self.static_prefix)
             and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+            and CACHED_QUERY.fullmatch(request.META.get("QUERY_STRING", ""))
         )
 
     @staticmethod
@@ -166,10 +241,15 @@ class PageCacheMiddleware:
         return entry
 
     def _shared_hit(self, key, local_key):
-        entry = cache.get(key)
+        """(the page, None) on a hit; else (None, the token counter now), read
+        in the same round trip, before the page is rendered."""
+        found = cache.get_many([key, SEQUENCE_KEY])
+        entry, started = found.get(key), found.get(SEQUENCE_KEY)
+        if started is None:
+            started = _sequence()  # any later bump takes a greater number
         if entry is None or versions(entry["deps"]) != entry["deps"]:
-            return None
-        return self._keep(local_key, entry)
+            return None, started
+        return self._keep(local_key, entry), None
 
     def _keep(self, key, entry):
         # Headers are checked once here, not on every hit (see _replay).
@@ -203,7 +283,7 @@ class PageCacheMiddleware:
             )
         return response
 
-    def _store(self, request, key, local_key, response):
+    def _store(self, key, local_key, response, started):
         names = getattr(response, "page_dependencies", None)
         if (
             names is None
@@ -214,9 +294,12 @@ class PageCacheMiddleware:
             if response.cookies:
                 patch_cache_control(response, private=True)
             return
+        deps = versions(names)
+        if not _storable(deps, started):
+            return  # changed while it was rendered, or the cache failed
         mark_public(response)
         entry = {
-            "deps": versions(names),
+            "deps": deps,
             "content": response.content,
             "headers": dict(response.items()),
             "counts": getattr(response, "page_counts_view_of", None),
@@ -224,6 +307,9 @@ class PageCacheMiddleware:
         }
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         self._keep(local_key, entry)
+
+
+PUBLIC_VARY = "Accept-Encoding, Cookie"
 
 
 def mark_public(response):
@@ -234,7 +320,10 @@ def mark_public(response):
         max_age=settings.PAGE_BROWSER_MAX_AGE,
         s_maxage=settings.PAGE_SHARED_MAX_AGE,
     )
-    patch_vary_headers(response, ["Accept-Encoding"])
+    # The same for every stored copy, whatever the view happened to touch
+    # for its first requester: caches downstream then keep one set of
+    # variants, and never hand a session's page to a visitor or back.
+    response["Vary"] = PUBLIC_VARY
     if not response.has_header("ETag"):
         digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         response["ETag"] = f'"{digest}"'

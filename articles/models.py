@@ -461,6 +461,7 @@ class TrashedArticle(Article):
 
 
 # Stored rankings live in their own module; imported here so Django finds them.
+from .cache_models import LostBump  # noqa: E402, F401
 from .ranking_models import (  # noqa: E402, F401
     Ranking,
     RelatedAnswers,

@@ -11,6 +11,13 @@ read from the cache as before.
 
 A copy is learnt only if no message arrived between the start of its read and
 its storing, so a bump that races a read can never leave a stale copy.
+
+The listener is healthy while Redis has answered it within TRUST_SECONDS (it
+pings four times a second); past that its copies are not trusted. Being
+subscribed is not enough to trust the shared cache either: bumps may have
+been lost while it was away (articles.cache_repair), so after every
+(re)subscription the mirror waits, `unconfirmed`, until a request has
+settled them and called `confirm`.
 """
 
 import logging
@@ -25,9 +32,17 @@ from django.dispatch import receiver
 logger = logging.getLogger(__name__)
 
 CHANNEL = "page-tokens"
-# The listener pings Redis this often; silence for 3 pings means a dead link.
-PING_SECONDS = 5
-RECONNECT_SECONDS = 1
+# The listener pings Redis this often, and trusts its copies only while Redis
+# answered within TRUST_SECONDS: a hanging Redis is noticed within a second.
+PING_SECONDS = 0.25
+TRUST_SECONDS = 1.0
+RECONNECT_SECONDS = 0.5
+
+# What `TokenMirror.status()` says.
+LOCAL = "local"  # a cache without channels: one process, nothing to miss
+LIVE = "live"  # subscribed, healthy, confirmed: copies and cache trusted
+UNCONFIRMED = "unconfirmed"  # subscribed and healthy; lost bumps not settled
+DOWN = "down"  # starting, reconnecting or not heard from: trust nothing
 
 
 class TokenMirror:
@@ -36,16 +51,45 @@ class TokenMirror:
         self._tokens = {}
         self._generation = 0
         self._live = False
+        self._subscribed = False
+        self._heard = 0.0  # when Redis last answered the listener (monotonic)
+        self._channels = False
         self._pid = None
         self._session = 0  # which listener may change `_live`
 
     # Reading ------------------------------------------------------------
 
-    def get(self, names):
-        """{name: token} from the copies, or None unless all are known."""
+    def status(self):
         if self._pid != os.getpid():
             self._start()
-        if not self._live:
+        if not self._channels:
+            return LOCAL
+        if not (self._subscribed and time.monotonic() - self._heard < TRUST_SECONDS):
+            return DOWN
+        return LIVE if self._live else UNCONFIRMED
+
+    def session(self):
+        return self._session
+
+    def confirm(self, session):
+        """Lost bumps are settled: trust the cache again (unless the listener
+        was replaced or lost Redis meanwhile)."""
+        with self._lock:
+            if session == self._session and self._subscribed:
+                self._generation += 1
+                self._tokens.clear()
+                self._live = True
+
+    def distrust(self):
+        """A bump failed here: trust nothing until it is settled."""
+        with self._lock:
+            self._generation += 1
+            self._tokens.clear()
+            self._live = False
+
+    def get(self, names):
+        """{name: token} from the copies, or None unless all are known."""
+        if self.status() != LIVE:
             return None
         tokens = self._tokens
         try:
@@ -74,16 +118,24 @@ class TokenMirror:
             self._pid = None
             self._session += 1
             self._generation += 1
-            self._tokens, self._live = {}, False
+            self._tokens, self._live, self._subscribed = {}, False, False
 
-    def _set_live(self, live, session):
+    def _set_subscribed(self, subscribed, session):
+        """Subscribed or not; either way unconfirmed, with no copies."""
         with self._lock:
             if session != self._session:
                 return False  # a listener that was replaced
             self._generation += 1
             self._tokens.clear()
-            self._live = live
+            self._live = False
+            self._subscribed = subscribed
+            self._heard = time.monotonic()
             return True
+
+    def _set_live(self, live, session):
+        """For tests: as after a (re)subscription confirmed, or a lost link."""
+        if self._set_subscribed(live, session) and live:
+            self.confirm(session)
 
     # Listening ----------------------------------------------------------
 
@@ -95,9 +147,10 @@ class TokenMirror:
             self._pid = os.getpid()
             self._session += 1
             self._generation += 1
-            self._tokens, self._live = {}, False
+            self._tokens, self._live, self._subscribed = {}, False, False
             session = self._session
-        pubsub = getattr(cache, "pubsub", None)
+            pubsub = getattr(cache, "pubsub", None)
+            self._channels = pubsub is not None
         if pubsub is None:
             return  # no channels: tokens are always read from the cache
         thread = threading.Thread(
@@ -118,7 +171,7 @@ class TokenMirror:
                     "cache until it is back.",
                     exc_info=True,
                 )
-            if not self._set_live(False, session):
+            if not self._set_subscribed(False, session):
                 return
             time.sleep(RECONNECT_SECONDS)
 
@@ -128,17 +181,17 @@ class TokenMirror:
             pubsub.subscribe(channel)
             heard = pinged = time.monotonic()
             while session == self._session:
-                message = pubsub.get_message(timeout=1.0)
+                message = pubsub.get_message(timeout=PING_SECONDS / 2)
                 now = time.monotonic()
                 if message is not None:
-                    heard = now
+                    heard = self._heard = now  # a pong counts too
                     kind = message["type"]
                     if kind == "subscribe":
-                        self._set_live(True, session)
+                        self._set_subscribed(True, session)
                     elif kind == "message":
                         self.forget(message["data"].decode().split("\n"))
-                if now - heard > 3 * PING_SECONDS:
-                    raise ConnectionError("no answer from Redis to three pings")
+                if now - heard > TRUST_SECONDS:
+                    raise ConnectionError(f"no answer from Redis in {TRUST_SECONDS} s")
                 if now - pinged >= PING_SECONDS:
                     pubsub.ping()
                     pinged = now

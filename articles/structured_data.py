@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from whatanswers.absolute import absolute_url
+from whatanswers.templatetags.site_tags import web_url
 
 from . import share_images
 
@@ -81,8 +82,13 @@ def article_json_ld(article):
             "publisher": organization(),
             "articleSection": article.topic.name,
             "citation": [
-                {"@type": "CreativeWork", "name": source.title, "url": source.url}
+                {
+                    "@type": "CreativeWork",
+                    "name": source.title,
+                    "url": web_url(source.url),
+                }
                 for source in article.sources.all()
+                if web_url(source.url)
             ],
         },
         breadcrumbs(

@@ -199,3 +199,29 @@ def test_page_has_landmarks_and_no_inline_script_or_style(client, make_article):
     assert scripts == ['<script type="application/ld+json">']  # data, not code
     assert "style=" not in html
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "\tjavascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/x",
+    ],
+)
+def test_a_source_address_that_is_not_the_web_is_never_a_link(
+    client, make_article, url
+):
+    """Every way in validates the scheme; the page filters it anyway, should
+    a row ever hold one (issue 17, point 8)."""
+    from articles.models import Source
+
+    article = make_article("What causes a bad link?", ready=True)
+    Source.objects.filter(article=article).update(url=url, title="Odd source")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Odd source" in html
+    assert "<li>Odd source</li>" in html  # named, not linked
+    assert "alert" not in html and "evil.example" not in html

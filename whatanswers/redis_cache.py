@@ -9,8 +9,10 @@ meant to be shared, so this keeps one per pool.
 The cache only makes the site faster. With Redis down or not answering, the
 plain cache calls behave as on an empty cache that keeps nothing (pages are
 rendered from the database), the first failure is logged, and for
-CACHE_RETRY_SECONDS no call waits for Redis again. The counting calls that
-callers already guard (incr_expiring, incr_and_store, pubsub) still raise.
+CACHE_RETRY_SECONDS no call waits for Redis again; `set_many` then reports
+every key as failed, so callers that must know (articles.caching) do. The
+counting calls that callers already guard (incr_expiring, incr_and_store,
+pubsub) still raise.
 """
 
 import functools
@@ -127,6 +129,18 @@ class SharedClientRedisCache(RedisCache):
             pipe.expire(key, int(timeout), nx=True)
             count, _ = pipe.execute()
         return count
+
+    @fails_open(lambda args, kwargs: None)
+    def next_number(self, key, start):
+        """The next number of counter `key` (created at `start` if missing),
+        in one round trip; None while Redis is unreachable. For the page
+        cache's version tokens (articles.caching)."""
+        client = self._cache.get_client(write=True)
+        key = self.make_and_validate_key(key)
+        with client.pipeline() as pipe:
+            pipe.set(key, int(start), nx=True)
+            pipe.incr(key)
+            return pipe.execute()[1]
 
     @fails_open(lambda args, kwargs: None)
     def publish(self, channel, message):

@@ -1,5 +1,6 @@
 import html
 import re
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import escape
@@ -24,6 +25,22 @@ def meta_description(value, limit=META_DESCRIPTION_LENGTH):
             cut = cut.rsplit(" ", 1)[0]
         text = cut.rstrip(" ,.;:–—-") + "…"
     return escape(text)
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+@register.filter
+def web_url(value):
+    """`value` if it is an http(s) address, else "" (no link is drawn).
+
+    Every way in validates a source's scheme already; this is the last line,
+    so that a `javascript:` or `data:` address put straight into the
+    database is never printed into an href. Browsers ignore leading spaces
+    and controls before a scheme, so the check does too."""
+    url = str(value or "")
+    scheme = urlsplit(url.lstrip("\x00\t\n\r\x0c ")).scheme.lower()
+    return url if scheme in WEB_SCHEMES and url == url.strip() else ""
 
 
 @register.filter
