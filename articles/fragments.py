@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from topics.models import QuestionType, Topic
 from whatanswers.absolute import absolute_url
 
-from . import share_images
+from . import caching, share_images
 from .rankings import related_candidates
 from .related import related_sections
 from .structured_data import article_json_ld, editorial_datetime
@@ -42,7 +42,8 @@ def cached_fragments(parts):
         if value is None:
             value = rendered[keys[name]] = _plain(render())
         result[name] = _safe(value)
-    if rendered:
+    if rendered and caching.trusted():
+        # Untrusted, the keys hold tokens of this request only: never read.
         cache.set_many(rendered, TIMEOUT)
     return result
 

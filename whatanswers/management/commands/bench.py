@@ -6,8 +6,10 @@ renders), and a bare Django view returning a constant page of the same size
 (the framework's ceiling). wrk loads one at a time, in interleaved rounds, and
 each page's req/s, p50 and p99 are reported as ratios to the bare view.
 
-Then: the trending computation time, search p50 over 20 queries, and the
-suggest POST rate, checked against the database so that nothing is lost.
+Then: the trending computation time, search p50 over 20 queries, the
+suggest POST rate, checked against the database so that nothing is lost, and
+the view flush: how far the counted views lag behind the views served while
+the real worker and scheduler run beside the load.
 """
 
 import os
@@ -29,8 +31,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles import trend_points, trending
-from articles.models import Article
+from articles import trend_points, trending, viewcounts
+from articles.models import Article, ArticleView
 from articles.tasks import refresh_rankings, refresh_trending
 from suggestions.forms import sign_render_time
 from suggestions.models import Suggestion
@@ -68,7 +70,7 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument(
             "--only",
-            choices=["pages", "trending", "search", "suggest"],
+            choices=["pages", "trending", "search", "suggest", "views"],
             action="append",
             help="measure only this (repeatable); everything by default",
         )
@@ -84,7 +86,7 @@ class Command(BaseCommand):
         with ExitStack() as servers:
             for name in PORTS:
                 servers.enter_context(Server(name, PORTS[name]))
-            wanted = set(only or ["pages", "trending", "search", "suggest"])
+            wanted = set(only or ["pages", "trending", "search", "suggest", "views"])
             if "pages" in wanted:
                 self._measure_pages(self._pages(), rounds)
             if "trending" in wanted:
@@ -93,6 +95,8 @@ class Command(BaseCommand):
                 self._measure_search()
             if "suggest" in wanted:
                 self._measure_suggest()
+            if "views" in wanted:
+                self._measure_view_flush()
 
     # Data ---------------------------------------------------------------
 
@@ -266,6 +270,52 @@ class Command(BaseCommand):
             f"counted: {verdict}."
         )
 
+    def _measure_view_flush(self, seconds=15, patience=60):
+        """Load one cached answer while the worker and scheduler run, then
+        watch the stored count catch up with what wrk was served."""
+        if getattr(cache, "incr_and_store", None) is None:
+            self.stdout.write(
+                "View flush: not measured; it needs Redis (REDIS_URL), which "
+                "the worker shares with the servers."
+            )
+            return
+        article = Article.objects.published().order_by("-published_at").first()
+        path = article.get_absolute_url()
+        fetch(PORTS["cached"], path)  # cached before the load
+
+        def counted():
+            rows = ArticleView.objects.filter(article=article)
+            return sum(rows.values_list("count", flat=True))
+
+        viewcounts.flush()
+        time.sleep(settings.VIEW_SEND_SECONDS + 1)  # the servers' buffers
+        viewcounts.flush()
+        before = counted()
+        with Background("run_worker"), Background("run_scheduler"):
+            rate, _p50, _p99, served = self._wrk(
+                PORTS["cached"], path, duration=seconds
+            )
+            ended = time.monotonic()
+            at_end = counted() - before
+            caught_up = None
+            while time.monotonic() - ended < patience:
+                if counted() - before >= served:
+                    caught_up = time.monotonic() - ended
+                    break
+                time.sleep(0.25)
+        final = counted() - before
+        lag = (
+            f"all counted {caught_up:.1f} s after the load ended"
+            if caught_up is not None
+            else f"LAGGING: {served - final:,} still uncounted after {patience} s"
+        )
+        self.stdout.write(
+            f"View flush (every {settings.VIEW_FLUSH_SECONDS} s, views sent every "
+            f"{settings.VIEW_SEND_SECONDS} s): {served:,} views served at "
+            f"{rate:.0f}/s; {at_end:,} counted when the load ended "
+            f"({at_end / max(served, 1):.0%}); {lag}."
+        )
+
 
 class Server:
     """One gunicorn on 127.0.0.1 with production settings: 2 processes (one
@@ -315,6 +365,31 @@ class Server:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+class Background:
+    """A management command (the worker, the scheduler) with the servers'
+    production settings, for as long as the block runs."""
+
+    def __init__(self, command):
+        self.command = command
+
+    def __enter__(self):
+        env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECURE_SSL_REDIRECT": "0"}
+        env.setdefault("DJANGO_SECRET_KEY", settings.SECRET_KEY)
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", self.command],
+            env=env,
+            cwd=Path(settings.BASE_DIR),
+            # Its log of every task would bury the results.
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 class Fetched:
