@@ -165,12 +165,15 @@ class TokenMirror:
         while session == self._session:
             try:
                 self._follow(make_pubsub(), session)
-            except Exception:
-                logger.warning(
-                    "Page token listener lost Redis; reading tokens from the "
-                    "cache until it is back.",
-                    exc_info=True,
-                )
+            except Exception as exc:
+                if self._subscribed:  # once per outage, not every retry
+                    logger.warning(
+                        "Page token listener lost Redis (%s); pages are served "
+                        "uncached until it is back.",
+                        exc,
+                    )
+                else:
+                    logger.debug("Page token listener: Redis still away (%s)", exc)
             if not self._set_subscribed(False, session):
                 return
             time.sleep(RECONNECT_SECONDS)

