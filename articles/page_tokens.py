@@ -13,7 +13,8 @@ A copy is learnt only if no message arrived between the start of its read and
 its storing, so a bump that races a read can never leave a stale copy.
 
 The listener is healthy while Redis has answered it within TRUST_SECONDS (it
-pings four times a second); past that its copies are not trusted. Being
+pings four times a second); past that its copies are not trusted, and when it
+hears again it is unconfirmed until lost bumps are settled. Being
 subscribed is not enough to trust the shared cache either: bumps may have
 been lost while it was away (articles.cache_repair), so after every
 (re)subscription the mirror waits, `unconfirmed`, until a request has
@@ -36,6 +37,9 @@ CHANNEL = "page-tokens"
 # answered within TRUST_SECONDS: a hanging Redis is noticed within a second.
 PING_SECONDS = 0.25
 TRUST_SECONDS = 1.0
+# Silence this long means a dead link: connect again. Shorter silences (a
+# busy process) only make the copies untrusted until lost bumps are settled.
+DEAD_SECONDS = 5.0
 RECONNECT_SECONDS = 0.5
 
 # What `TokenMirror.status()` says.
@@ -187,14 +191,23 @@ class TokenMirror:
                 message = pubsub.get_message(timeout=PING_SECONDS / 2)
                 now = time.monotonic()
                 if message is not None:
+                    if now - heard > TRUST_SECONDS:
+                        # Silent for a while (Redis slow, this thread starved):
+                        # news may have been missed, so settle before trusting.
+                        self.distrust()
+                        logger.info(
+                            "Page token listener heard nothing for %.1f s; "
+                            "confirming the cache again.",
+                            now - heard,
+                        )
                     heard = self._heard = now  # a pong counts too
                     kind = message["type"]
                     if kind == "subscribe":
                         self._set_subscribed(True, session)
                     elif kind == "message":
                         self.forget(message["data"].decode().split("\n"))
-                if now - heard > TRUST_SECONDS:
-                    raise ConnectionError(f"no answer from Redis in {TRUST_SECONDS} s")
+                if now - heard > DEAD_SECONDS:
+                    raise ConnectionError(f"no answer from Redis in {DEAD_SECONDS} s")
                 if now - pinged >= PING_SECONDS:
                     pubsub.ping()
                     pinged = now
