@@ -86,8 +86,7 @@ def bump(*names):
     if not names:
         return
     if not _write_tokens(names):
-        page_tokens.mirror.forget(names)
-        page_tokens.mirror.distrust()
+        page_tokens.mirror.distrust()  # drops every copy, these included
         cache_repair.record(names)
 
 

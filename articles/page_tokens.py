@@ -4,10 +4,11 @@ A cache hit should cost next to nothing, yet a change must make every page
 that shows it fresh at once, in every process. So `caching.bump` publishes the
 names it bumps on a Redis channel, and every process listens in a thread and
 forgets its copies of those tokens; the next request reads them from the cache
-again. The copies are trusted only while the listener is subscribed: during
-start-up, after a lost connection, or with a cache that has no channels
-(local memory, where every process has its own cache anyway), every token is
-read from the cache as before.
+again. The copies are trusted only while the listener is subscribed. During
+start-up or after a lost connection, Redis itself is not trusted either
+(`caching.trusted`) and pages are rendered from the database. A cache with no
+channels (local memory, where every process has its own cache anyway) keeps
+no copies: every token is read from it.
 
 A copy is learnt only if no message arrived between the start of its read and
 its storing, so a bump that races a read can never leave a stale copy.
