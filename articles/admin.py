@@ -6,11 +6,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
-from .admin_forms import ArticleAdminForm
-from .admin_history import RevisionHistoryMixin
-from .admin_preview import PreviewAdminMixin
-from .admin_trash import TrashOnDeleteMixin
-from .admin_workflow import (
+from articles.core.models import Article, KeyFact, Source
+from articles.discovery.models import UnansweredSearch
+from articles.discovery.search import matching_ids
+from articles.editorial.admin_forms import ArticleAdminForm
+from articles.editorial.admin_history import RevisionHistoryMixin
+from articles.editorial.admin_preview import PreviewAdminMixin
+from articles.editorial.admin_trash import TrashOnDeleteMixin
+from articles.editorial.admin_workflow import (
     KeyFactFormSet,
     ReviewDueFilter,
     SourceFormSet,
@@ -18,8 +21,6 @@ from .admin_workflow import (
     SuggestedFilter,
     WorkflowAdminMixin,
 )
-from .models import Article, KeyFact, Source, UnansweredSearch
-from .search import matching_ids
 
 
 class KeyFactInline(admin.TabularInline):

@@ -6,7 +6,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Answers"
 
     def ready(self):
-        # Keep the search index, page caches and stored counts in step.
-        from . import invalidation, revisions, search  # noqa: F401
+        # Imported here, not at the top: they import the models, which are
+        # ready only now.
+        from articles import changes
+        from articles.editorial import revisions
 
+        changes.connect()  # what follows a change, listed in one place
         revisions.register()

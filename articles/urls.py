@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import preview, views
+from articles.editorial import preview
+from articles.pages import views
 
 app_name = "articles"
 

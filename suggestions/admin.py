@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles.similar import keywords, similar_articles
+from articles.discovery.similar import keywords, similar_articles
 
 from .admin_forms import DuplicateForm, RejectForm, ReopenForm
 from .models import InvalidTransition, Requester, Suggestion, SuggestionEvent

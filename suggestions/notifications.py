@@ -5,7 +5,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from whatanswers.absolute import absolute_url
+from whatanswers.web.absolute import absolute_url
 
 from .models import Requester
 

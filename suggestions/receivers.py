@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from articles.signals import article_published
+from articles.core.signals import article_published
 
 from .models import Suggestion
 from .notifications import notify_requesters

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from articles.similar import similar_articles
+from articles.discovery.similar import similar_articles
 from topics.models import QuestionType
 
 from .generators import GenerationError, get_generator, save_draft

@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from articles.similar import similar_articles
-from whatanswers.ratelimit import allow, client_hash
+from articles.discovery.similar import similar_articles
+from whatanswers.web.ratelimit import allow, client_hash
 
 from .forms import SuggestionForm
 from .models import Suggestion

@@ -30,8 +30,8 @@ def load_demo(read=0):
     from django.core.management import call_command
     from django.utils import timezone
 
+    from articles.discovery.trending import compute_scores, store_scores
     from articles.models import Article, ArticleView
-    from articles.trending import compute_scores, store_scores
 
     demo = Path(__file__).resolve().parent.parent / "demo"
     call_command("import_articles", str(demo), create_missing=True, stdout=StringIO())

@@ -8,13 +8,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from articles.discovery.search import bulk_index
 from articles.models import Article, KeyFact, Source
-from articles.search import bulk_index
 from topics.models import QuestionType, Topic
 
 _counter = itertools.count(1)
 
-# Content that passes articles.readiness: a summary, 3 key facts, a source
+# Content that passes articles.editorial.readiness: a summary, 3 key facts, a source
 # and a body of more than 150 words with no placeholder left.
 READY_BODY = "## The short answer\n\n" + " ".join(
     f"Sentence {i} explains one more point in plain words for readers."
@@ -86,7 +86,8 @@ def make_article(db, topic, question_type):
         ready=False,
         **fields,
     ):
-        """`ready=True` gives it what publishing needs (articles.readiness)."""
+        """`ready=True` gives it what publishing needs
+        (articles.editorial.readiness)."""
         n = next(_counter)
         if ready:
             key_facts = key_facts or READY_FACTS

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from articles.core.signals import article_published
 from articles.models import Article
-from articles.signals import article_published
 from tests.conftest import READY_BODY
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from hypothesis import given
 
-from articles import revisions
+from articles.editorial import revisions
+from articles.editorial.trash import move_to_trash
 from articles.models import Article
-from articles.trash import move_to_trash
 from tests.test_fuzzing import ANY_TEXT, FUZZ
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ leaving a form with unsaved changes."""
 
 import pytest
 
-from articles import revisions
+from articles.editorial import revisions
 from tests.browser import needs_chromium
 
 pytestmark = [

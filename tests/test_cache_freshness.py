@@ -9,10 +9,11 @@ from django.test import Client
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
-from articles import caching, page_tokens
-from articles.cache_models import LostBump
+from articles.delivery import caching, page_tokens
+from articles.delivery.models import LostBump
+from articles.editorial import publishing
+from articles.editorial.trash import move_to_trash
 from articles.models import Article
-from articles.trash import move_to_trash
 from tests.services import needs_redis
 from tests.test_outages import redis_through_proxy  # noqa: F401 - a fixture
 
@@ -38,7 +39,7 @@ def served_from_cache(url):
 
 
 def unpublish(article):
-    article.unpublish()
+    publishing.unpublish(article)
 
 
 def trash(article):

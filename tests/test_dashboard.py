@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from articles import publishing
+from articles.editorial import publishing
 from articles.models import Article, ArticleView, SearchRecord
 from suggestions.models import Suggestion
 from suggestions.tasks import count_similar

@@ -17,7 +17,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.markdown_files import KEYS, FileError, parse_article
+from articles.files.markdown_files import KEYS, FileError, parse_article
 
 pytestmark = pytest.mark.django_db
 

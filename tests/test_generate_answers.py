@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import Count
 from taggit.models import TaggedItem
 
+from articles.discovery.search import bulk_index, search_articles
+from articles.discovery.search_postgres import GIN_INDEXES_SQL, GIN_TABLES
 from articles.models import Article, ArticleView, KeyFact, Source
-from articles.search import bulk_index, search_articles
-from articles.search_postgres import GIN_INDEXES_SQL, GIN_TABLES
 from topics.models import QuestionType, Topic
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_generated_answers_are_searchable():
 
 
 def test_generated_answers_have_no_go_live_effects_left_to_fire():
-    from articles import publishing
+    from articles.editorial import publishing
 
     generate(30)
     assert publishing.announce_due() == 0

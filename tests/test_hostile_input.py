@@ -60,7 +60,7 @@ def test_an_unexpected_failure_is_reported_not_raised(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("articles.markdown_files._add_redirects", boom)
+    monkeypatch.setattr("articles.files.markdown_files._add_redirects", boom)
     good = write(tmp_path, "a.md", GOOD)
     out, err, error = run(good)
     assert "a.md: file: could not be saved (RuntimeError: disk on fire)" in err
@@ -71,7 +71,7 @@ def test_an_unexpected_failure_is_reported_not_raised(tmp_path, monkeypatch):
 def test_importing_indexes_each_answer_once_whatever_its_tags(
     tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from articles import search
+    from articles.discovery import search
 
     indexed = []
     real = search.index.insert_or_update_object

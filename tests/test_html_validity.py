@@ -32,7 +32,7 @@ def expired_preview_token():
     """A signed link to a version the answer has moved on from."""
     from django.core import signing
 
-    from articles import preview
+    from articles.editorial import preview
     from articles.models import Article
 
     article = Article.objects.order_by("pk").first()

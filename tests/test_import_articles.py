@@ -218,7 +218,7 @@ def test_a_created_topic_whose_address_is_taken_is_reported(tmp_path, make_topic
 
 
 def test_exclusion_from_trending_and_old_addresses_round_trip(tmp_path):
-    from articles.markdown_files import render_article
+    from articles.files.markdown_files import render_article
 
     text = GOOD.replace(
         "ai_assisted: true",

@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from django.utils import timezone
 
+from articles.discovery.trending import compute_scores, store_scores
 from articles.models import Article, ArticleView
-from articles.trending import compute_scores, store_scores
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, InvalidTransition
-from articles.signals import article_published
+from articles.core.models import InvalidTransition
+from articles.core.signals import article_published
+from articles.editorial import publishing
+from articles.models import Article
 from topics.models import QuestionType, Topic
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +64,7 @@ def test_only_a_draft_may_wait_for_its_type(topic):
     draft.full_clean()  # a generated draft; the editor chooses later
     draft.save()
     assert draft.question_type is None
-    from articles.trash import move_to_trash, restore_from_trash
+    from articles.editorial.trash import move_to_trash, restore_from_trash
 
     move_to_trash(draft)
     restore_from_trash(draft)
@@ -111,7 +113,7 @@ def test_publish_sets_time_and_signals_once_after_commit(
     article_published.connect(listener)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            article.publish(by=editor)
+            publishing.publish(article, by=editor)
     finally:
         article_published.disconnect(listener)
     article.refresh_from_db()
@@ -124,15 +126,15 @@ def test_publish_sets_time_and_signals_once_after_commit(
 def test_publishing_twice_is_refused(make_article):
     article = make_article()
     with pytest.raises(InvalidTransition, match="already published"):
-        article.publish()
+        publishing.publish(article)
 
 
 def test_unpublish_keeps_original_date(make_article):
     article = make_article()
     published_at = article.published_at
-    article.unpublish()
+    publishing.unpublish(article)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert article.published_at == published_at
     with pytest.raises(InvalidTransition):
-        article.unpublish()
+        publishing.unpublish(article)

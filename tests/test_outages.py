@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 
 from tests.services import needs_redis
 from tests.tcp_proxy import TcpProxy
-from whatanswers import ratelimit
+from whatanswers.web import ratelimit
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36"
 

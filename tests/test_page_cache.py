@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import caching
+from articles.delivery import caching
+from articles.editorial import publishing
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -61,13 +62,13 @@ def test_publishing_and_unpublishing_refresh_pages_and_counts(client, make_artic
     )
     assert "late answer" not in html(client, "/")
     assert topic_card_count(html(client, "/"), "Daily Life") == "1 answer"
-    draft.publish()
+    publishing.publish(draft)
     home = html(client, "/")
     assert "late answer" in home
     assert topic_card_count(home, "Daily Life") == "2 answers"
     assert "late answer" in html(client, "/topics/daily-life/")
     draft.refresh_from_db()
-    draft.unpublish()
+    publishing.unpublish(draft)
     assert "late answer" not in html(client, "/")
     assert "late answer" not in html(client, "/topics/daily-life/")
     assert client.get(draft.get_absolute_url()).status_code == 404

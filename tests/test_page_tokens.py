@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from articles import caching, page_tokens
+from articles.delivery import caching, page_tokens
 
 from .services import needs_redis
 

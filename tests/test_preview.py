@@ -8,7 +8,8 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
-from articles import preview, viewcounts
+from articles.discovery import viewcounts
+from articles.editorial import preview, publishing
 from articles.models import Article, ArticleView
 
 pytestmark = pytest.mark.django_db
@@ -168,12 +169,12 @@ def test_a_signed_link_expires_with_the_version_it_showed(draft):
 
 
 def test_unpublishing_or_trashing_expires_a_link(make_article, editor):
-    from articles import trash
+    from articles.editorial import trash
 
     live = make_article("What causes a live preview?", ready=True)
     path = signed_path(live)
     assert Client().get(path).status_code == 200
-    live.unpublish(by=editor)
+    publishing.unpublish(live, by=editor)
     assert expired(path)
     path = signed_path(live)
     assert Client().get(path).status_code == 200

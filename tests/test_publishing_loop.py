@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from articles.editorial import publishing
 from articles.models import Article, KeyFact, Source
 from suggestions.models import Suggestion
 from tests.conftest import READY_BODY, READY_FACTS
@@ -41,7 +42,7 @@ def test_publishing_the_draft_publishes_the_suggestion_and_emails_once(
 ):
     article = finish(drafted.article)
     with django_capture_on_commit_callbacks(execute=True):
-        article.publish(by=editor)
+        publishing.publish(article, by=editor)
     drafted.refresh_from_db()
     assert drafted.status == Suggestion.Status.PUBLISHED
     assert drafted.events.last().actor == editor
@@ -57,10 +58,10 @@ def test_publishing_twice_sends_nothing_twice(
 ):
     article = finish(drafted.article)
     with django_capture_on_commit_callbacks(execute=True):
-        article.publish()
-    article.unpublish()
+        publishing.publish(article)
+    publishing.unpublish(article)
     with django_capture_on_commit_callbacks(execute=True):
-        article.publish()
+        publishing.publish(article)
     assert len(mailoutbox) == 2
 
 
@@ -103,7 +104,7 @@ def test_an_unrelated_article_publish_touches_no_suggestion(
 ):
     other = make_article(status=Article.Status.DRAFT, ready=True)
     with django_capture_on_commit_callbacks(execute=True):
-        other.publish()
+        publishing.publish(other)
     drafted.refresh_from_db()
     assert drafted.status == Suggestion.Status.DRAFTED
     assert mailoutbox == []

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles.discovery.tasks import refresh_rankings
+from articles.discovery.trending import refresh_trending
 from articles.models import Article, ArticleView, KeyFact, RelatedAnswers, Source
-from articles.tasks import refresh_rankings, refresh_trending
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import rankings, trend_points, trending, viewcounts
+from articles.discovery import rankings, trend_points, trending, viewcounts
+from articles.discovery.tasks import refresh_rankings, refresh_related_for
+from articles.editorial import publishing
 from articles.models import (
     Article,
     ArticleView,
@@ -18,7 +20,6 @@ from articles.models import (
     RelatedAnswers,
     TagFrequency,
 )
-from articles.tasks import refresh_rankings, refresh_related_for
 from topics.models import Topic, TopicTypeCount
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_counts_follow_publish_unpublish_and_topic_moves(
     article.save()
     assert Topic.objects.get(pk=topic.pk).published_count == 0
     assert Topic.objects.get(pk=other.pk).published_count == 1
-    article.unpublish()
+    publishing.unpublish(article)
     assert Topic.objects.get(pk=other.pk).published_count == 0
 
 
@@ -163,10 +164,10 @@ def test_the_scheduler_queues_each_periodic_task_once(db):
         call_command("run_scheduler", "--once", stdout=StringIO())
     paths = list(DBTaskResult.objects.values_list("task_path", flat=True))
     assert sorted(paths) == [
-        "articles.tasks.flush_views",
-        "articles.tasks.refresh_rankings",
-        "articles.tasks.refresh_trending",
-        "articles.tasks.run_publishing_schedule",
+        "articles.discovery.tasks.flush_views",
+        "articles.discovery.tasks.refresh_rankings",
+        "articles.discovery.trending.refresh_trending",
+        "articles.editorial.publishing.run_publishing_schedule",
         "suggestions.tasks.count_similar",
         "whatanswers.dashboard.refresh_dashboard",
         "whatanswers.health.heartbeat",

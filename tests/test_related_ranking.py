@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles.discovery.related import tag_weights
 from articles.models import ArticleView
-from articles.related import tag_weights
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from articles import markdown as md
-from articles.markdown import complexity_problems, render_markdown
+from articles.core import markdown as md
+from articles.core.markdown import complexity_problems, render_markdown
+from articles.discovery.search import bulk_index
 from articles.models import Article
-from articles.search import bulk_index
 from tests.pathological import PATHOLOGICAL
 from tests.test_admin import article_form
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from articles import publishing
+from articles.editorial import publishing
 from articles.models import Article
 from tests.conftest import staff_member
 from tests.test_revisions import change_url, post_change_form, save_in_admin
@@ -97,11 +97,11 @@ def test_the_thresholds_are_settings(editor, make_article, settings):
         status="draft", key_facts=["One."], sources=[("S", "https://e.org")]
     )
     with pytest.raises(publishing.NotReady) as refused:
-        article.publish(by=editor)
+        publishing.publish(article, by=editor)
     assert "It needs at least 3 key facts (it has 1)." in refused.value.reasons
     settings.PUBLISH_MIN_KEY_FACTS = 1
     settings.PUBLISH_MIN_BODY_WORDS = 2
-    article.publish(by=editor)
+    publishing.publish(article, by=editor)
     assert article.status == Article.Status.PUBLISHED
 
 
@@ -204,7 +204,7 @@ def test_publishing_names_the_reviewer_on_the_page_and_in_its_data(
 ):
     article = make_article(status="draft", ready=True)
     last_updated = article.last_updated
-    article.publish(by=second_editor)
+    publishing.publish(article, by=second_editor)
     html = client.get(article.get_absolute_url()).content.decode()
     day = article.reviewed_at.date()
     assert f'Reviewed by Grace Hopper on <time datetime="{day.isoformat()}">' in html
@@ -219,7 +219,7 @@ def test_marking_reviewed_again_changes_only_the_review_date(
 ):
     time_machine.move_to("2026-03-01 10:00Z")
     article = make_article(status="draft", ready=True)
-    article.publish(by=second_editor)
+    publishing.publish(article, by=second_editor)
     article.refresh_from_db()
     before = (article.updated_at, article.last_updated, article.body)
     time_machine.move_to("2026-09-15 10:00Z")

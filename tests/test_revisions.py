@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Revision
 
-from articles import publishing, revisions
-from articles.markdown_files import import_file
+from articles.editorial import publishing, revisions
+from articles.files.markdown_files import import_file
 from articles.models import Article
 from suggestions.generators import Draft, save_draft
 from tests.conftest import READY_BODY
@@ -253,7 +253,7 @@ def test_a_restore_kept_live_must_still_be_ready(editor_client, make_article):
     article.key_facts.create(text="Second fact.", position=2)
     article.key_facts.create(text="Third fact.", position=3)
     article.refresh_from_db()
-    article.publish()
+    publishing.publish(article)
     restore_in_admin(editor_client, article, thin, keep_live=True)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
@@ -267,7 +267,7 @@ def test_restore_never_publishes_a_draft(editor_client, make_article):
     article = make_article(status=Article.Status.DRAFT, ready=True)
     save_in_admin(editor_client, article, status="published")
     article.refresh_from_db()
-    article.unpublish()
+    publishing.unpublish(article)
     save_in_admin(editor_client, Article.objects.get(pk=article.pk))
     published_version = history_of(article)[-1]
     assert revisions.snapshot(published_version)["status"] == "published"

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from articles.discovery.search import search_articles
+from articles.editorial import publishing
 from articles.models import Article, KeyFact, SearchRecord
-from articles.search import search_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +63,10 @@ def test_index_follows_edits_unpublish_and_delete(
         KeyFact.objects.create(article=article, text="Charge separates in clouds.")
     assert found("separates") == ["What causes lightning?"]
     with django_capture_on_commit_callbacks(execute=True):
-        article.unpublish()
+        publishing.unpublish(article)
     assert found("lightning") == []
     with django_capture_on_commit_callbacks(execute=True):
-        article.publish()
+        publishing.publish(article)
     assert found("lightning") == ["What causes lightning?"]
     with django_capture_on_commit_callbacks(execute=True):
         article.question = "What causes ball lightning?"
@@ -183,7 +184,7 @@ def test_searches_past_the_per_client_limit_get_a_readable_429(client, settings)
 
 
 def test_a_failing_cache_lets_searches_through(client, settings, monkeypatch):
-    from whatanswers import ratelimit
+    from whatanswers.web import ratelimit
 
     def down(*args, **kwargs):
         raise ConnectionError("cache unreachable")

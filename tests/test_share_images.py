@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from articles import share_images
-from articles.tasks import make_share_image, make_topic_share_images
+from articles.syndication import share_images
+from articles.syndication.tasks import make_share_image, make_topic_share_images
 
 pytestmark = pytest.mark.django_db
 

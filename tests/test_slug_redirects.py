@@ -1,5 +1,6 @@
 import pytest
 
+from articles.editorial import publishing
 from articles.models import Article, SlugRedirect
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +34,13 @@ def test_draft_edits_record_nothing_until_publish(client, make_article):
     rename(draft, "second-idea")
     rename(draft, "third-idea")
     assert not SlugRedirect.objects.exists()
-    draft.publish()
+    publishing.publish(draft)
     assert not SlugRedirect.objects.exists()  # never seen under another name
 
-    draft.unpublish()
+    publishing.unpublish(draft)
     rename(draft, "fourth-idea")  # edited while unpublished: nothing yet
     assert not SlugRedirect.objects.exists()
-    draft.publish()  # the published address changes now
+    publishing.publish(draft)  # the published address changes now
     response = client.get("/q/third-idea/")
     assert (response.status_code, response["Location"]) == (301, "/q/fourth-idea/")
     assert client.get("/q/first-idea/").status_code == 404
@@ -48,7 +49,7 @@ def test_draft_edits_record_nothing_until_publish(client, make_article):
 def test_a_redirect_to_an_unpublished_answer_is_a_404(client, make_article):
     article = make_article(slug="before")
     rename(article, "after")
-    article.unpublish()
+    publishing.unpublish(article)
     assert client.get("/q/before/").status_code == 404
 
 

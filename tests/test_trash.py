@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from articles import viewcounts
+from articles.discovery import viewcounts
+from articles.editorial.trash import move_to_trash
 from articles.models import Article, ArticleView, SlugRedirect
-from articles.trash import move_to_trash
 
 pytestmark = pytest.mark.django_db
 

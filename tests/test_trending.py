@@ -5,8 +5,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles.discovery.trending import compute_scores, day_weights, trending
+from articles.editorial import publishing
 from articles.models import Article, ArticleView
-from articles.trending import compute_scores, day_weights, trending
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_excluded_and_unpublished_answers_never_trend(make_article):
     flagged.exclude_from_trending = True
     flagged.save()
     draft = published(make_article, "What causes a draft trend?")
-    draft.unpublish()
+    publishing.unpublish(draft)
     scheduled = make_article(
         "What causes a future trend?", published_at=NOW + datetime.timedelta(days=1)
     )
@@ -146,7 +147,7 @@ def test_unpublished_answers_leave_the_cached_list_at_once(make_article):
     article = published(make_article, "What causes a quick exit?")
     views(article, 0, 50)
     assert trending()[0] == article
-    article.unpublish()
+    publishing.unpublish(article)
     assert article not in trending()
     assert Article.objects.count() == 1
     assert timezone.now() == NOW

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from articles import viewcounts
+from articles.discovery import viewcounts
 from articles.models import Article, ArticleView
 
 from .services import needs_redis
@@ -103,7 +103,7 @@ def test_a_cached_page_still_counts_its_views(client, make_article):
 def test_a_failure_to_count_never_breaks_the_page(client, make_article, caplog):
     article = make_article()
     with mock.patch(
-        "articles.viewcounts.buffer_view", side_effect=ConnectionError("down")
+        "articles.discovery.viewcounts.buffer_view", side_effect=ConnectionError("down")
     ):
         response = client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
         cached = client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
@@ -116,7 +116,9 @@ def test_a_failed_flush_loses_nothing(client, make_article):
     for _ in range(4):
         client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
     with (
-        mock.patch("articles.viewcounts.increment", side_effect=DatabaseError("down")),
+        mock.patch(
+            "articles.discovery.viewcounts.increment", side_effect=DatabaseError("down")
+        ),
         pytest.raises(DatabaseError),
     ):
         viewcounts.flush()
@@ -226,7 +228,8 @@ def test_views_a_process_could_not_send_are_kept_for_the_next_try(make_article):
     with override_settings(CACHES=REDIS_CACHE):
         cache.clear()
         with mock.patch(
-            "articles.viewcounts.store_slot", side_effect=ConnectionError("down")
+            "articles.discovery.viewcounts.store_slot",
+            side_effect=ConnectionError("down"),
         ):
             viewcounts.process_views.add(article.pk, "2026-11-24")
             with pytest.raises(ConnectionError):

@@ -40,7 +40,7 @@ class TaxonomyQuerySet(models.QuerySet):
     def browsable(self):
         """Entries with published answers, by the stored count (no aggregate).
 
-        `published_count` is kept current by articles (articles.rankings), so
+        `published_count` is kept current by articles (articles.discovery.rankings), so
         pages read it instead of counting every answer on each request.
         """
         return self.filter(published_count__gt=0).annotate(

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from whatanswers.paging import page_links
+from whatanswers.web.paging import page_links
 
 from .models import QuestionType, Topic, TopicTypeCount
 

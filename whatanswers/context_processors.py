@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .absolute import absolute_url
+from whatanswers.web.absolute import absolute_url
 
 
 def site(request):

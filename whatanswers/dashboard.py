@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from articles.discovery.similar import similar_articles
+from articles.editorial.publishing import due_for_review, stale_cutoff
 from articles.models import Article, ArticleView, Ranking, SearchRecord
-from articles.publishing import due_for_review, stale_cutoff
-from articles.similar import similar_articles
 from suggestions.models import Suggestion
 from topics.models import QuestionType, Topic, TopicTypeCount
 

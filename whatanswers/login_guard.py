@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from .ratelimit import client_hash
+from whatanswers.web.ratelimit import client_hash
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ The cache only makes the site faster. With Redis down or not answering, the
 plain cache calls behave as on an empty cache that keeps nothing (pages are
 rendered from the database), the first failure is logged, and for
 CACHE_RETRY_SECONDS no call waits for Redis again; `set_many` then reports
-every key as failed, so callers that must know (articles.caching) do. The
+every key as failed, so callers that must know (articles.delivery.caching) do. The
 counting calls that callers already guard (incr_expiring, incr_and_store,
 pubsub) still raise.
 """
@@ -134,7 +134,7 @@ class SharedClientRedisCache(RedisCache):
     def next_number(self, key, start):
         """The next number of counter `key` (created at `start` if missing),
         in one round trip; None while Redis is unreachable. For the page
-        cache's version tokens (articles.caching)."""
+        cache's version tokens (articles.delivery.caching)."""
         client = self._cache.get_client(write=True)
         key = self.make_and_validate_key(key)
         with client.pipeline() as pipe:
@@ -145,7 +145,7 @@ class SharedClientRedisCache(RedisCache):
     @fails_open(lambda args, kwargs: None)
     def publish(self, channel, message):
         """Send `message` on `channel` (prefixed like a key); for
-        articles.page_tokens."""
+        articles.delivery.page_tokens."""
         client = self._cache.get_client(write=True)
         client.publish(self.make_and_validate_key(channel), message)
 
@@ -156,7 +156,7 @@ class SharedClientRedisCache(RedisCache):
     def incr_and_store(self, counter_key, prefix, value, timeout):
         """Take the next number of `counter_key` and store `value` under
         `prefix` + that number, in one round trip; -1 if the counter is
-        missing (the caller seeds it). For articles.viewcounts."""
+        missing (the caller seeds it). For articles.discovery.viewcounts."""
         client = self._cache.get_client(write=True)
         if self._incr_and_store_script is None:
             self._incr_and_store_script = client.register_script(self._INCR_AND_STORE)

@@ -86,7 +86,7 @@ MIDDLEWARE = [
     # Anonymous pages from the cache first: a hit needs none of the others,
     # and the stored page keeps the headers they added. GZip sits inside it,
     # so that the cache keeps the compressed body.
-    "articles.caching.PageCacheMiddleware",
+    "articles.delivery.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -226,7 +226,7 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
 
 # Markdown editor (django-markdownx): one renderer for preview and pages, and
 # raster images only. SVG can carry script, so it is never accepted.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.core.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "uploads/"
@@ -262,14 +262,14 @@ SIMILAR_COUNT_SECONDS = env_int("SIMILAR_COUNT_SECONDS", 30)
 # queued for the exact publish time of each scheduled answer).
 PUBLISHING_CHECK_SECONDS = env_int("PUBLISHING_CHECK_SECONDS", 10)
 
-# What an answer needs before it may be published (articles.readiness).
+# What an answer needs before it may be published (articles.editorial.readiness).
 PUBLISH_MIN_KEY_FACTS = env_int("PUBLISH_MIN_KEY_FACTS", 3)
 PUBLISH_MIN_SOURCES = env_int("PUBLISH_MIN_SOURCES", 1)
 PUBLISH_MIN_BODY_WORDS = env_int("PUBLISH_MIN_BODY_WORDS", 150)
 # The dashboard lists published answers not reviewed for this many months.
 REVIEW_STALE_MONTHS = env_int("REVIEW_STALE_MONTHS", 12)
 # What a body may be before it is too big or too deeply built to render
-# (articles.markdown): refused at save, shown flattened if stored anyway.
+# (articles.core.markdown): refused at save, shown flattened if stored anyway.
 MARKDOWN_MAX_CHARS = env_int("MARKDOWN_MAX_CHARS", 40_000)
 MARKDOWN_MAX_LINES = env_int("MARKDOWN_MAX_LINES", 800)
 MARKDOWN_MAX_LINE_CHARS = env_int("MARKDOWN_MAX_LINE_CHARS", 5_000)
@@ -300,7 +300,7 @@ SUGGEST_RATE_LIMIT = env_int("SUGGEST_RATE_LIMIT", 5)  # per client per window
 SUGGEST_RATE_WINDOW = env_int("SUGGEST_RATE_WINDOW", 60 * 60)  # seconds
 SUGGEST_MIN_FILL_SECONDS = env_int("SUGGEST_MIN_FILL_SECONDS", 2)
 SIMILAR_RATE_LIMIT = env_int("SIMILAR_RATE_LIMIT", 60)  # look-ups per minute
-# Searches per client address per window (articles.views.search): 429 past it.
+# Searches per client address per window (articles.pages.views.search): 429 past it.
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60)
 SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 60)
 # Behind a proxy, the META key holding the client address, for example

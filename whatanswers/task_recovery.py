@@ -23,6 +23,9 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from suggestions.models import Suggestion
+from suggestions.tasks import enqueue_generation, generate_draft
+
 logger = logging.getLogger(__name__)
 
 
@@ -64,9 +67,6 @@ def reclaim_stale_tasks(now=None):
 def requeue_lost_generations(now=None):
     """Approved suggestions whose generation ended with no draft and nothing
     queued: generate again. Returns how many were queued."""
-    from suggestions.models import Suggestion
-    from suggestions.tasks import enqueue_generation, generate_draft
-
     now = now or timezone.now()
     quiet_since = now - timedelta(seconds=settings.TASK_STALE_SECONDS)
     waiting = list(

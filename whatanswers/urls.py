@@ -6,16 +6,16 @@ from django.urls import include, path, reverse
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from articles.caching import public_page
-from articles.editor_views import (
+from articles.delivery.caching import public_page
+from articles.editorial.editor_views import (
     StaffImageUploadView,
     StaffMarkdownifyView,
     serve_upload,
 )
-from articles.feeds import LatestAnswersFeed, TopicFeed
-from articles.sitemaps import sitemap_index, sitemap_section
-from whatanswers.absolute import absolute_url
+from articles.syndication.feeds import LatestAnswersFeed, TopicFeed
+from articles.syndication.sitemaps import sitemap_index, sitemap_section
 from whatanswers.health import healthz
+from whatanswers.web.absolute import absolute_url
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from articles import revisions
-from articles.markdown import complexity_problems, strip_controls
+from articles.core.markdown import complexity_problems, strip_controls
+from articles.discovery.similar import similar_articles
+from articles.editorial import revisions
 from articles.models import Article, KeyFact, Source
-from articles.similar import similar_articles
 from topics.models import QuestionType, Topic
 
 DEFAULT_GENERATOR = "suggestions.generators.outline.OutlineGenerator"

@@ -1,9 +1,13 @@
 import html
 import re
-from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import escape
+
+from articles.syndication.structured_data import (
+    breadcrumbs_json_ld as build_breadcrumbs,
+)
+from whatanswers.web.links import web_url
 
 register = template.Library()
 
@@ -27,20 +31,7 @@ def meta_description(value, limit=META_DESCRIPTION_LENGTH):
     return escape(text)
 
 
-WEB_SCHEMES = ("http", "https")
-
-
-@register.filter
-def web_url(value):
-    """`value` if it is an http(s) address, else "" (no link is drawn).
-
-    Every way in validates a source's scheme already; this is the last line,
-    so that a `javascript:` or `data:` address put straight into the
-    database is never printed into an href. Browsers ignore leading spaces
-    and controls before a scheme, so the check does too."""
-    url = str(value or "")
-    scheme = urlsplit(url.lstrip("\x00\t\n\r\x0c ")).scheme.lower()
-    return url if scheme in WEB_SCHEMES and url == url.strip() else ""
+register.filter("web_url", web_url)
 
 
 @register.filter
@@ -59,7 +50,5 @@ def first_line(value, limit=140):
 def breadcrumbs_json_ld(*names_and_paths):
     """`{% breadcrumbs_json_ld "Home" "/" topic.name topic_url %}`: a
     BreadcrumbList script body, the page itself last."""
-    from articles.structured_data import breadcrumbs_json_ld as build
-
     pairs = zip(names_and_paths[::2], names_and_paths[1::2], strict=True)
-    return build(*pairs)
+    return build_breadcrumbs(*pairs)

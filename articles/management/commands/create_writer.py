@@ -1,4 +1,4 @@
-from whatanswers.staff_accounts import StaffAccountCommand
+from whatanswers.web.staff_accounts import StaffAccountCommand
 
 
 class Command(StaffAccountCommand):

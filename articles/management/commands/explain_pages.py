@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
+from articles.core.models import Article
 from topics.models import QuestionType, Topic
 
 WATCHED = (

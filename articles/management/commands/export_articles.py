@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.markdown_files import render_article
-from articles.models import Article
+from articles.core.models import Article
+from articles.files.markdown_files import render_article
 
 
 class Command(BaseCommand):

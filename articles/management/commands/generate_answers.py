@@ -13,11 +13,12 @@ from contextlib import nullcontext
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 
-from articles import caching, rankings, trending
-from articles.models import Article
-from articles.search import bulk_index
-from articles.search_postgres import bulk_loading
-from articles.synthetic import Corpus
+from articles.core.models import Article
+from articles.delivery import caching
+from articles.discovery import rankings, trending
+from articles.discovery.search import bulk_index
+from articles.discovery.search_postgres import bulk_loading
+from articles.files.synthetic import Corpus
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.markdown_files import FileError, import_file
-from articles.models import Article
+from articles.core.models import Article
+from articles.files.markdown_files import FileError, import_file
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles import share_images
-from articles.models import Article
+from articles.core.models import Article
+from articles.syndication import share_images
 
 
 class Command(BaseCommand):

@@ -31,9 +31,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles import trend_points, trending, viewcounts
+from articles.discovery import trend_points, trending, viewcounts
+from articles.discovery.tasks import refresh_rankings
+from articles.discovery.trending import refresh_trending
 from articles.models import Article, ArticleView
-from articles.tasks import refresh_rankings, refresh_trending
 from suggestions.forms import sign_render_time
 from suggestions.models import Suggestion
 from topics.models import QuestionType, Topic

@@ -8,12 +8,9 @@ from django.core.management.base import BaseCommand
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django_tasks_db.models import DBTaskResult
 
-from articles.tasks import (
-    flush_views,
-    refresh_rankings,
-    refresh_trending,
-    run_publishing_schedule,
-)
+from articles.discovery.tasks import flush_views, refresh_rankings
+from articles.discovery.trending import refresh_trending
+from articles.editorial.publishing import run_publishing_schedule
 from suggestions.tasks import count_similar
 from whatanswers.dashboard import refresh_dashboard
 from whatanswers.health import heartbeat

@@ -1,0 +1,179 @@
+"""What must happen when an answer, its facts, tags, topic or type change.
+
+This is the one place that lists it, top to bottom. `connect()` (called once
+from ArticlesConfig.ready) ties each model signal to one handler here; the
+packages below only offer the steps and never call each other back:
+- delivery: bump the version tokens of every page that shows the change
+  (at once, so the same request or test sees it, and again when the
+  transaction commits, so a page rendered from the old rows in between is
+  not kept);
+- discovery: recount the browse counts it can move, refresh the newest and
+  trending lists, re-rank the answer's related candidates after the commit,
+  and refresh its search index entry after the commit;
+- syndication: redraw the share card when its question or topic changed;
+- editorial: fire the go-live effects once an answer is live
+  (articles.editorial.publishing), which send `article_published`; the
+  pages and counts that can now list it are refreshed here too.
+"""
+
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from taggit.models import TaggedItem
+
+from articles.core import after_commit
+from articles.core.models import Article, KeyFact, Source
+from articles.core.signals import article_published
+from articles.delivery import caching
+from articles.discovery import rankings, search, trending
+from articles.discovery.tasks import refresh_related_for
+from articles.editorial import publishing
+from articles.syndication.tasks import make_share_image, make_topic_share_images
+from topics.models import QuestionType, Topic
+
+# What decides where an answer is listed and how it ranks.
+VISIBILITY = ("status", "published_at", "topic_id", "question_type_id")
+
+
+def connect():
+    """Called once, from ArticlesConfig.ready()."""
+    for signal, sender, handler in (
+        (post_save, Article, answer_saved),
+        (post_delete, Article, answer_deleted),
+        (post_save, KeyFact, _inline_changed),
+        (post_delete, KeyFact, _inline_changed),
+        (post_save, Source, _inline_changed),
+        (post_delete, Source, _inline_changed),
+        (post_save, TaggedItem, _tags_changed),
+        (post_delete, TaggedItem, _tags_changed),
+        (post_save, Topic, _topic_changed),
+        (post_delete, Topic, _topic_changed),
+        (post_save, QuestionType, _type_changed),
+        (post_delete, QuestionType, _type_changed),
+    ):
+        kind = "saved" if signal is post_save else "deleted"
+        uid = f"articles.changes.{sender.__name__}.{kind}"
+        signal.connect(handler, sender=sender, dispatch_uid=uid)
+    article_published.connect(answer_went_live, dispatch_uid="articles.changes.live")
+    caching.served_from_cache.connect(_count_view, dispatch_uid="articles.changes.view")
+
+
+def answer_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    article = instance
+    before = getattr(article, "_as_loaded", {})
+    moved = not before or any(before.get(f) != getattr(article, f) for f in VISIBILITY)
+    answer_changed(article, before, ranking_changed=moved)
+    search.reindex_on_commit(article.pk)
+    if not before or any(
+        before.get(f) != getattr(article, f) for f in ("question", "topic_id")
+    ):
+        transaction.on_commit(partial(make_share_image.enqueue, article.pk))
+    if article.status == Article.Status.PUBLISHED and article.announced_at is None:
+        by = getattr(article, "_published_by", None)
+        transaction.on_commit(
+            partial(publishing.go_live_when_due, article.pk, article.published_at, by)
+        )
+    article.remember_state()  # the next save compares with this one
+
+
+def answer_deleted(sender, instance, **kwargs):
+    before = {**getattr(instance, "_as_loaded", {}), "status": None}
+    answer_changed(instance, before, ranking_changed=False)
+    search.remove_on_commit(instance)
+
+
+def answer_went_live(sender, article, immediate=False, **kwargs):
+    """Visible from now on, whatever the last save saw: every page that can
+    list it, the counts and the newest answers are refreshed. The publishing
+    save itself (`immediate`) already queued its ranking."""
+    answer_changed(article, before={"status": None}, ranking_changed=not immediate)
+
+
+def answer_changed(article, before=None, ranking_changed=True):
+    """Make every page that shows `article` (as it is now or was) fresh."""
+    before = before or {}
+    live = Article.Status.PUBLISHED
+    if article.pk and live not in (before.get("status"), article.status):
+        # A draft edit shows on no public page: only its own address.
+        bump_now_and_on_commit(f"answer:{article.pk}")
+        return
+    topics = {article.topic_id, before.get("topic_id")} - {None}
+    types = {article.question_type_id, before.get("question_type_id")} - {None}
+    names = [f"answer:{article.pk}", "latest"]
+    names += [f"topic:{pk}" for pk in topics] + [f"type:{pk}" for pk in types]
+    if trending.could_list(article.pk):
+        names.append("trending")
+    moved = any(before.get(f, object()) != getattr(article, f) for f in VISIBILITY)
+    if moved and rankings.refresh_counts(topic_ids=topics, type_ids=types):
+        names.append("site")
+    if moved or before.get("exclude_from_trending") != article.exclude_from_trending:
+        trending.store_newest()
+        names.append("trending")
+    bump_now_and_on_commit(*names)
+    if ranking_changed:
+        _rerank(article.pk)
+
+
+def _inline_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    bump_now_and_on_commit(f"answer:{instance.article_id}")
+    if sender is KeyFact:
+        search.reindex_on_commit(instance.article_id)
+
+
+def _tags_changed(sender, instance, raw=False, **kwargs):
+    if raw or instance.content_type_id != _article_type_id():
+        return
+    search.reindex_on_commit(instance.object_id)
+    article = Article.objects.filter(pk=instance.object_id).first()
+    if article is not None:
+        bump_now_and_on_commit(
+            f"topic:{article.topic_id}", f"type:{article.question_type_id}"
+        )
+        _rerank(article.pk)
+
+
+def _topic_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    bump_now_and_on_commit(f"topic:{instance.pk}", "site", "latest")
+    if kwargs.get("created") is False:
+        # Its answers' cards show its name. The task redraws only the cards
+        # that are out of date, so a save that kept the name draws nothing.
+        transaction.on_commit(partial(make_topic_share_images.enqueue, instance.pk))
+
+
+def _type_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        bump_now_and_on_commit(f"type:{instance.pk}", "site", "latest")
+
+
+def _count_view(sender, request, of, **kwargs):
+    """A page served from the cache still counts as a view of its answer."""
+    trending.count_view(request, of)
+
+
+def bump_now_and_on_commit(*names):
+    caching.bump(*names)
+    transaction.on_commit(partial(caching.bump, *names))
+
+
+def _rerank(article_id):
+    """Drop the stored candidates now; queue one ranking per answer per
+    commit, however many of its rows (the answer, each tag) changed."""
+    rankings.forget_related(article_id)
+    after_commit.gather(_enqueue_rankings, article_id)
+
+
+def _enqueue_rankings(article_ids):
+    for article_id in article_ids:
+        refresh_related_for.enqueue(article_id)
+
+
+def _article_type_id():
+    return ContentType.objects.get_for_model(Article).pk

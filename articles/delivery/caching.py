@@ -1,0 +1,353 @@
+"""Whole public pages in the Django cache, made fresh by versioned keys.
+
+Every cached page lists what it shows as dependencies ("answer:12",
+"topic:3", "trending", ...), each with the version token it had when the
+page was rendered. A change bumps the tokens of what it touches
+(articles.changes); a cached page whose tokens no longer all match is
+rendered again. Nothing is ever cleared wholesale. A hit runs no SQL, and
+when this process holds the page and current copies of its tokens
+(articles.delivery.page_tokens), it reads nothing from the shared cache either.
+
+Only anonymous GETs without a session are served from or stored in the cache;
+logged-in staff always get fresh pages.
+
+A change always wins over the cache:
+- Tokens are numbers from one counter in the cache (SEQUENCE_KEY), so they
+  tell when they were made. A miss reads the counter before rendering; a
+  page is stored only if none of its tokens is newer, so a bump made while
+  the page was being rendered (from the rows before the change) stops the
+  store.
+- A bump that the cache did not take is kept in the database
+  (articles.delivery.cache_repair) and this process stops trusting the cache. With
+  Redis, no process serves or stores a cached page unless its token listener
+  is healthy and every lost bump has been settled (`trusted()`); until then
+  pages are rendered from the database.
+"""
+
+import hashlib
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.dispatch import Signal
+from django.http import HttpResponse
+from django.http.response import ResponseHeaders
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
+
+from articles.delivery import cache_repair, page_tokens
+
+PAGE_PREFIX = "page:v3:"
+VERSION_PREFIX = "ver2:"
+SEQUENCE_KEY = VERSION_PREFIX + "sequence"
+# The only query a cached page may have; any other is rendered, not kept, so
+# the variants of one path stay as few as its pages.
+CACHED_QUERY = re.compile(r"(page=[1-9][0-9]{0,5})?")
+
+
+# Sent when a page that counts a view of `of` (an answer's id) is served from
+# the cache, which renders nothing; articles.changes has discovery count it.
+served_from_cache = Signal(use_caching=True)
+
+
+def new_token():
+    """A token of this request only: it never matches a stored page, and it
+    is no number, so nothing is stored under it either."""
+    return uuid.uuid4().hex[:16]
+
+
+def _sequence():
+    """The token counter's next value; None when the cache failed. A lost
+    counter starts again from the clock in microseconds, so it never goes
+    back below the tokens made before it was lost."""
+    start = time.time_ns() // 1000
+    next_number = getattr(cache, "next_number", None)
+    if next_number is not None:
+        return next_number(SEQUENCE_KEY, start)  # Redis: one round trip
+    cache.add(SEQUENCE_KEY, start, None)
+    try:
+        return cache.incr(SEQUENCE_KEY)
+    except ValueError:  # lost in between, or a cache that keeps nothing
+        return None
+
+
+def _write_tokens(names):
+    """New tokens for `names` in the cache; True only if it took them all."""
+    number = _sequence()
+    if number is None:
+        return False
+    failed = cache.set_many({VERSION_PREFIX + n: number for n in names}, None)
+    if failed:
+        return False
+    page_tokens.announce(names)
+    return True
+
+
+def bump(*names):
+    """Give each dependency a new version: pages showing it are now stale."""
+    if not names:
+        return
+    if not _write_tokens(names):
+        page_tokens.mirror.distrust()  # drops every copy, these included
+        cache_repair.record(names)
+
+
+def trusted():
+    """May this request use the shared cache? Always with a cache that is
+    this process's own; with Redis only while the token listener is healthy
+    and no bump lost in an outage is waiting (articles.delivery.cache_repair)."""
+    status = page_tokens.mirror.status()
+    if status in (page_tokens.LIVE, page_tokens.LOCAL):
+        return True
+    if status == page_tokens.UNCONFIRMED:
+        session = page_tokens.mirror.session()
+        if cache_repair.settle(_write_tokens):
+            page_tokens.mirror.confirm(session)
+            return page_tokens.mirror.status() == page_tokens.LIVE
+    return False
+
+
+def _storable(tokens, started):
+    """Were all `tokens` made before `started` (the counter when rendering
+    began)? Negative tokens were created for a lost one, not by a change."""
+    return started is not None and all(
+        isinstance(t, int) and t <= started for t in tokens.values()
+    )
+
+
+def versions(names):
+    """{name: current token}. A token that the cache lost is created anew, so
+    a page stored before the loss can never look fresh.
+
+    This process's copies (articles.delivery.page_tokens) answer when they can."""
+    known = page_tokens.mirror.get(names)
+    if known is not None:
+        return known
+    if not trusted():
+        # Redis may hold tokens from before a lost bump: nothing built on
+        # them (a page, a fragment, a kept topic row) may be used now.
+        return {name: new_token() for name in names}
+    generation = page_tokens.mirror.generation()
+    keys = [VERSION_PREFIX + n for n in names]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        number = _sequence()
+        if number is not None:
+            # Unique and never made by a change: pages rendered meanwhile
+            # may still be stored under it (see _storable).
+            for key in missing:
+                cache.add(key, -number, None)
+            found.update(cache.get_many(missing))
+    tokens = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
+    page_tokens.mirror.learn(tokens, generation)
+    for name in names:
+        # A cache that cannot keep a token (Redis down): a token of this
+        # request only, so nothing stored can look fresh.
+        tokens.setdefault(name, new_token())
+    return tokens
+
+
+def depends_on(response, *names, counts_view_of=None):
+    """Mark `response` as a public page that shows `names`.
+
+    `counts_view_of` is the answer id whose views a cached copy still counts.
+    """
+    response.page_dependencies = names
+    response.page_counts_view_of = counts_view_of
+    return response
+
+
+def public_page(get_names):
+    """Decorate a view whose dependencies come from `get_names(request, **kw)`."""
+
+    def decorator(view):
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                depends_on(response, *get_names(request, **kwargs))
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous visitors' public pages.
+
+    It comes first, so a hit runs no other middleware: the stored page
+    carries every header the others added (security, CSP, ETag). Session,
+    CSRF and auth never run on a hit, and GZip sits inside, so the compressed
+    body is what is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.static_prefix = settings.STATIC_URL
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            response = self.get_response(request)
+            if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+                patch_cache_control(response, private=True)
+            return response
+        if not trusted():
+            return self.get_response(request)  # from the database, not kept
+        gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        # A page is kept locally only under a host that get_host() accepted
+        # when it was rendered or fetched, so the local look-up may use the
+        # raw request line and skip validating and hashing it.
+        local_key = (
+            request.scheme,
+            request.META.get("HTTP_HOST", ""),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            gzip,
+        )
+        hit = self._local_hit(local_key)
+        if hit is None:
+            key = self._key(request, gzip)
+            hit, started = self._shared_hit(key, local_key)
+        if hit is not None:
+            return self._replay(request, hit)
+        response = self.get_response(request)
+        self._store(key, local_key, response, started)
+        return response
+
+    def _cacheable_request(self, request):
+        return (
+            request.method == "GET"
+            and settings.PAGE_CACHE_SECONDS > 0
+            and not request.path_info.startswith(self.static_prefix)
+            and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+            and CACHED_QUERY.fullmatch(request.META.get("QUERY_STRING", ""))
+        )
+
+    @staticmethod
+    def _key(request, gzip):
+        raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+        return f"{PAGE_PREFIX}{digest}:{int(gzip)}"
+
+    # Pages this process served lately: a hit on one of them reads nothing
+    # from the shared cache when this process's token copies are current.
+    _local = OrderedDict()
+    _lock = threading.Lock()
+
+    def _local_hit(self, local_key):
+        entry = self._local.get(local_key)
+        if entry is None or time.time() >= entry["expires"]:
+            return None
+        if versions(entry["deps"]) != entry["deps"]:
+            with self._lock:
+                self._local.pop(local_key, None)
+            return None
+        return entry
+
+    def _shared_hit(self, key, local_key):
+        """(the page, None) on a hit; else (None, the token counter now), read
+        in the same round trip, before the page is rendered."""
+        found = cache.get_many([key, SEQUENCE_KEY])
+        entry, started = found.get(key), found.get(SEQUENCE_KEY)
+        if started is None:
+            started = _sequence()  # any later bump takes a greater number
+        if entry is None or versions(entry["deps"]) != entry["deps"]:
+            return None, started
+        return self._keep(local_key, entry), None
+
+    def _keep(self, key, entry):
+        # Headers are checked once here, not on every hit (see _replay).
+        entry = {**entry, "header_store": ResponseHeaders(entry["headers"])._store}
+        with self._lock:
+            self._local[key] = entry
+            self._local.move_to_end(key)
+            while len(self._local) > settings.PAGE_CACHE_LOCAL_ENTRIES:
+                self._local.popitem(last=False)
+        return entry
+
+    @staticmethod
+    def _replay(request, entry):
+        response = HttpResponse(entry["content"])
+        # Copying the stored, already validated headers skips encoding and
+        # checking a dozen of them again on every hit: a fifth of its cost.
+        # (Django's own ResponseHeaders storage; a test checks every header.)
+        response.headers._store = entry["header_store"].copy()
+        if entry["counts"] is not None:
+            served_from_cache.send(
+                PageCacheMiddleware, request=request, of=entry["counts"]
+            )
+        if "HTTP_IF_NONE_MATCH" in request.META or (
+            "HTTP_IF_MODIFIED_SINCE" in request.META
+        ):
+            return get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(response.get("Last-Modified")),
+                response=response,
+            )
+        return response
+
+    def _store(self, key, local_key, response, started):
+        names = getattr(response, "page_dependencies", None)
+        if (
+            names is None
+            or response.status_code != 200
+            or response.streaming
+            or response.cookies  # a CSRF token or session was handed out
+        ):
+            if response.cookies:
+                patch_cache_control(response, private=True)
+            return
+        deps = versions(names)
+        if not _storable(deps, started):
+            return  # changed while it was rendered, or the cache failed
+        mark_public(response)
+        entry = {
+            "deps": deps,
+            "content": response.content,
+            "headers": dict(response.items()),
+            "counts": getattr(response, "page_counts_view_of", None),
+            "expires": time.time() + settings.PAGE_CACHE_SECONDS,
+        }
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        self._keep(local_key, entry)
+
+
+PUBLIC_VARY = "Accept-Encoding, Cookie"
+
+
+def mark_public(response):
+    """Cache-Control and an ETag that browsers and CDNs can use."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_BROWSER_MAX_AGE,
+        s_maxage=settings.PAGE_SHARED_MAX_AGE,
+    )
+    # The same for every stored copy, whatever the view happened to touch
+    # for its first requester: caches downstream then keep one set of
+    # variants, and never hand a session's page to a visitor or back.
+    response["Vary"] = PUBLIC_VARY
+    if not response.has_header("ETag"):
+        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        response["ETag"] = f'"{digest}"'
+
+
+_rows = {}
+
+
+def row_by_version(model, pk, token):
+    """A small, rarely changed row (a topic, a type), kept in this process
+    while its version token stays the same: the answer page then needs no
+    join for it. Callers only read the instance."""
+    kept = _rows.get((model, pk))
+    if kept is not None and kept[0] == token:
+        return kept[1]
+    instance = model.objects.get(pk=pk)
+    _rows[model, pk] = (token, instance)
+    return instance

@@ -1,0 +1,160 @@
+"""Stored rankings and counts: what pages read instead of scanning the corpus.
+
+- Related candidates per answer (RelatedAnswers), recomputed when the answer
+  or its tags change and, oldest first, on a schedule.
+- Tag document frequencies (TagFrequency), recomputed on a schedule.
+- The trending list (articles.discovery.trending), recomputed on a schedule.
+- Browse counts (Topic/QuestionType/TopicTypeCount.published_count), recounted
+  for the topic and type an answer moves in or out of, and on a schedule
+  (scheduled answers go live without a save).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from articles.core.models import Article
+from articles.discovery.models import RelatedAnswers, TagFrequency
+from articles.discovery.related import compute_candidates, count_tag_frequencies
+from topics.models import QuestionType, Topic, TopicTypeCount
+
+logger = logging.getLogger(__name__)
+
+
+def published_total():
+    """The number of published answers, from the stored topic counts."""
+    return Topic.objects.aggregate(n=Sum("published_count"))["n"] or 0
+
+
+def related_candidates(article):
+    """The stored candidates of `article`, ranked now if it has none yet."""
+    entry = RelatedAnswers.objects.filter(article_id=article.pk).first()
+    if entry is not None:
+        return entry.candidates
+    return refresh_related(article).candidates
+
+
+def refresh_related(article, total=None):
+    total = published_total() if total is None else total
+    entry = RelatedAnswers(
+        article_id=article.pk,
+        candidates=compute_candidates(article, total),
+        computed_at=timezone.now(),
+    )
+    RelatedAnswers.objects.bulk_create(
+        [entry],
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=["candidates", "computed_at"],
+    )
+    return entry
+
+
+def forget_related(article_id):
+    """Drop an answer's stored candidates; its next view or task ranks anew."""
+    RelatedAnswers.objects.filter(article_id=article_id).delete()
+
+
+def refresh_stale_related(batch=None, max_age=None):
+    """Rank the published answers never ranked, then the oldest entries.
+
+    Returns how many were ranked. Bounded by `batch`, so a schedule keeps a
+    large site current a slice at a time.
+    """
+    batch = batch or settings.RELATED_REFRESH_BATCH
+    max_age = max_age or timedelta(seconds=settings.RELATED_MAX_AGE_SECONDS)
+    published = Article.objects.published().select_related("topic", "question_type")
+    never = list(
+        published.exclude(pk__in=RelatedAnswers.objects.values("article_id")).order_by(
+            "-published_at", "-pk"
+        )[:batch]
+    )
+    stale_ids = RelatedAnswers.objects.filter(
+        computed_at__lt=timezone.now() - max_age
+    ).order_by("computed_at")[: batch - len(never)]
+    stale = list(published.filter(pk__in=stale_ids.values("article_id")))
+    total = published_total()
+    for article in never + stale:
+        refresh_related(article, total)
+    return len(never) + len(stale)
+
+
+def refresh_tag_frequencies():
+    """Recount every tag over published answers, in one grouped query."""
+    counts = count_tag_frequencies()
+    with transaction.atomic():
+        TagFrequency.objects.exclude(tag_id__in=counts).delete()
+        TagFrequency.objects.bulk_create(
+            [TagFrequency(tag_id=tag, answers=n) for tag, n in counts.items()],
+            update_conflicts=True,
+            unique_fields=["tag"],
+            update_fields=["answers"],
+        )
+    return len(counts)
+
+
+def refresh_counts(topic_ids=None, type_ids=None):
+    """Recount published answers per topic, type and topic × type.
+
+    With ids, only those are recounted (a few index-only counts); without,
+    everything is (the scheduled pass). Returns True if a count changed.
+    """
+    published = Article.objects.published()
+    topics = Topic.objects.all()
+    types = QuestionType.objects.all()
+    pairs = published
+    if topic_ids is not None or type_ids is not None:
+        topics = topics.filter(pk__in=topic_ids or [])
+        types = types.filter(pk__in=type_ids or [])
+        pairs = published.filter(topic__in=topic_ids or [])
+    changed = False
+    with transaction.atomic():
+        for model, queryset, field in (
+            (Topic, topics, "topic"),
+            (QuestionType, types, "question_type"),
+        ):
+            counts = dict(
+                published.filter(**{f"{field}__in": queryset.values("pk")})
+                .values(field)
+                .annotate(n=Count("pk"))
+                .values_list(field, "n")
+            )
+            for entry in queryset.only("pk", "published_count"):
+                n = counts.get(entry.pk, 0)
+                if entry.published_count != n:
+                    model.objects.filter(pk=entry.pk).update(published_count=n)
+                    changed = True
+        changed |= _store_pair_counts(pairs, topic_ids)
+    return changed
+
+
+def _store_pair_counts(published, topic_ids):
+    counts = {
+        (t, q): n
+        for t, q, n in published.values("topic", "question_type")
+        .annotate(n=Count("pk"))
+        .values_list("topic", "question_type", "n")
+    }
+    existing = TopicTypeCount.objects.all()
+    if topic_ids is not None:
+        existing = existing.filter(topic__in=topic_ids)
+    old = {
+        (row.topic_id, row.question_type_id): row.published_count for row in existing
+    }
+    for key in old.keys() - counts.keys():
+        counts[key] = 0
+    changed = {key: n for key, n in counts.items() if old.get(key) != n}
+    TopicTypeCount.objects.bulk_create(
+        [
+            TopicTypeCount(topic_id=t, question_type_id=q, published_count=n)
+            for (t, q), n in changed.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["topic", "question_type"],
+        update_fields=["published_count"],
+    )
+    return bool(changed)

@@ -1,0 +1,40 @@
+"""Discovery's background work, run by `manage.py db_worker`.
+
+`manage.py run_scheduler` (started by `make run`) enqueues the periodic ones;
+refresh_trending lives with the list it stores (articles.discovery.trending),
+which queues it when the list is old. Every task is idempotent: running one
+twice does no harm.
+"""
+
+from django.tasks import task
+
+from articles.core.models import Article
+from articles.delivery import caching
+from articles.discovery import rankings, trending, viewcounts
+
+
+@task()
+def flush_views():
+    """Write the views buffered in the cache to ArticleView."""
+    return viewcounts.flush()
+
+
+@task()
+def refresh_related_for(article_id):
+    """Rank one answer's related candidates (after it or its tags changed)."""
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        return "skipped"
+    rankings.refresh_related(article)
+    return "ranked"
+
+
+@task()
+def refresh_rankings():
+    """The scheduled pass: counts, tag frequencies and a slice of related."""
+    trending.store_newest()
+    if rankings.refresh_counts():
+        # Scheduled answers went live (or left) without a save.
+        caching.bump("site", "latest", "trending")
+    rankings.refresh_tag_frequencies()
+    return rankings.refresh_stale_related()
