@@ -27,7 +27,7 @@ test: install lint check node_modules/.installed
 # (make test runs 300 each). Add DATABASE_URL=postgres://... for PostgreSQL.
 FUZZ_CASES ?= 2500
 fuzz: install
-	FUZZ_CASES=$(FUZZ_CASES) $(PY) -m pytest -p no:cacheprovider tests/test_fuzzing.py
+	FUZZ_CASES=$(FUZZ_CASES) $(PY) -m pytest -p no:cacheprovider tests/pages/test_fuzzing.py
 
 # The site under gunicorn beside a bare Django view, loaded with wrk. Without
 # DATABASE_URL it uses a throwaway SQLite database with the demo answers;
@@ -75,7 +75,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"; \
 	touch $@
 
-# Lighthouse, which the browser suite runs (tests/test_lighthouse.py). Without
+# Lighthouse, which the browser suite runs (tests/pages/test_lighthouse.py). Without
 # npm those tests skip and say why; CI has Node and npm. package.json pins two
 # of its dependencies (overrides): one of Lighthouse's own asks for them as
 # "latest", which `npm ci` refuses as soon as a newer release is out.
@@ -89,6 +89,7 @@ node_modules/.installed: package.json package-lock.json
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: install
 	$(PY) manage.py check

@@ -10,7 +10,7 @@ from hypothesis import given
 from articles.editorial import revisions
 from articles.editorial.trash import move_to_trash
 from articles.models import Article
-from tests.test_fuzzing import ANY_TEXT, FUZZ
+from tests.pages.test_fuzzing import ANY_TEXT, FUZZ
 
 pytestmark = pytest.mark.django_db
 

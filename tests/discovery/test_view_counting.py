@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.discovery import viewcounts
 from articles.models import Article, ArticleView
-
-from .services import needs_redis
+from tests.services import needs_redis
 
 pytestmark = pytest.mark.django_db
 

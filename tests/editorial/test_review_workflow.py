@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.editorial import publishing
 from articles.models import Article
 from tests.conftest import staff_member
-from tests.test_revisions import change_url, post_change_form, save_in_admin
+from tests.editorial.test_revisions import change_url, post_change_form, save_in_admin
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from articles.core import markdown as md
 from articles.core.markdown import complexity_problems, render_markdown
 from articles.discovery.search import bulk_index
 from articles.models import Article
+from tests.editorial.test_admin import article_form
 from tests.pathological import PATHOLOGICAL
-from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_the_admin_form_refuses_it_with_the_reason(
 
 
 def test_the_importer_refuses_it_and_imports_the_others(tmp_path):
-    from tests.test_import_articles import GOOD, run, write
+    from tests.files.test_import_articles import GOOD, run, write
 
     bad = write(
         tmp_path, "bomb.md", GOOD.split("## Why")[0] + PATHOLOGICAL["bracket bomb"]

@@ -10,7 +10,7 @@ from tests.conftest import READY_BODY, READY_FACTS
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

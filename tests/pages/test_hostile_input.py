@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from articles.models import Article
-from tests.test_import_articles import GOOD, run, write
+from tests.files.test_import_articles import GOOD, run, write
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_a_latin1_form_is_still_read():
 def test_the_admin_form_refuses_dates_no_page_could_show(
     editor_client, topic, question_type
 ):
-    from tests.test_admin import article_form
+    from tests.editorial.test_admin import article_form
 
     data = article_form(
         topic, question_type, published_at_0="0001-01-01", published_at_1="00:00:00",

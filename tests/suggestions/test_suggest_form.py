@@ -9,8 +9,7 @@ from django.core.cache import cache
 from articles.models import Article
 from suggestions.forms import TIMESTAMP_SALT
 from suggestions.models import Suggestion
-
-from .services import needs_redis
+from tests.services import needs_redis
 
 pytestmark = pytest.mark.django_db
 

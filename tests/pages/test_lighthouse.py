@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser import CHROMIUM, load_demo, needs_chromium
 
-LIGHTHOUSE = Path(__file__).resolve().parent.parent / "node_modules/.bin/lighthouse"
+LIGHTHOUSE = Path(__file__).resolve().parents[2] / "node_modules/.bin/lighthouse"
 CATEGORIES = ["accessibility", "best-practices", "seo"]
 
 pytestmark = [

@@ -11,7 +11,7 @@ import pytest
 
 from suggestions.forms import sign_render_time
 from tests.browser import load_demo
-from tests.test_browser_pages import PAGES
+from tests.pages.test_browser_pages import PAGES
 
 pytestmark = [
     pytest.mark.django_db,

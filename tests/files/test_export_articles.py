@@ -9,7 +9,7 @@ from topics.models import QuestionType, Topic
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "demo"
 
 
 def export(directory):

@@ -24,12 +24,12 @@ from articles.models import Article
 from suggestions.models import Suggestion
 from suggestions.tasks import generate_draft
 from tests.chat_server import ChatServer
+from tests.suggestions.test_answer_generation import GOOD_ANSWER
 from tests.tcp_proxy import TcpProxy
-from tests.test_answer_generation import GOOD_ANSWER
 from whatanswers.health import heartbeat
 from whatanswers.task_recovery import reclaim_stale_tasks, requeue_lost_generations
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 needs_postgres = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],

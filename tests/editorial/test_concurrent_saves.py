@@ -9,7 +9,7 @@ from django.db import connections
 from django.test import Client
 
 from articles.models import Article
-from tests.test_revisions import change_form, post_change_form
+from tests.editorial.test_revisions import change_form, post_change_form
 
 needs_postgres = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],

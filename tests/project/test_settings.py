@@ -7,9 +7,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .services import needs_redis
+from tests.services import needs_redis
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
     "DJANGO_DEBUG": "0",

@@ -11,8 +11,7 @@ from suggestions.generators.openai_compatible import parse_answer
 from suggestions.generators.outline import OutlineGenerator
 from suggestions.models import Suggestion
 from suggestions.tasks import enqueue_generation
-
-from .chat_server import ChatServer
+from tests.chat_server import ChatServer
 
 pytestmark = pytest.mark.django_db
 

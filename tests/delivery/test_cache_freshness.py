@@ -14,8 +14,8 @@ from articles.delivery.models import LostBump
 from articles.editorial import publishing
 from articles.editorial.trash import move_to_trash
 from articles.models import Article
+from tests.project.test_outages import redis_through_proxy  # noqa: F401 - a fixture
 from tests.services import needs_redis
-from tests.test_outages import redis_through_proxy  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126 Safari/537"

@@ -12,8 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.delivery import caching, page_tokens
-
-from .services import needs_redis
+from tests.services import needs_redis
 
 pytestmark = [pytest.mark.django_db, needs_redis]
 

@@ -12,7 +12,7 @@ from topics.models import QuestionType
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_a_prefix_cannot_belong_to_two_types(standard_types, make_type):
 def test_the_admin_asks_for_a_type_when_none_matches(
     editor_client, topic, standard_types
 ):
-    from tests.test_admin import article_form
+    from tests.editorial.test_admin import article_form
 
     data = article_form(topic, standard_types["why do"], question="Where is the moon?")
     data["question_type"] = ""
@@ -108,7 +108,7 @@ def test_the_demo_and_the_seed_question_get_their_types(db):
 def test_an_imported_type_name_that_is_another_types_prefix_resolves_to_it(
     standard_types, tmp_path
 ):
-    from tests.test_import_articles import GOOD, run, write
+    from tests.files.test_import_articles import GOOD, run, write
 
     text = GOOD.replace(
         "question_type: What Causes", "question_type: Why Does"

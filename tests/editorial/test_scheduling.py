@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import Article, KeyFact, Source
 from suggestions.models import Suggestion
 from tests.conftest import READY_BODY, READY_FACTS
-from tests.test_revisions import post_change_form, save_in_admin
+from tests.editorial.test_revisions import post_change_form, save_in_admin
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tests.browser import load_demo, needs_chromium
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
