@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 from topics.models import normalise_question
 
+from .notifications import notify_duplicate
+from .signals import suggestion_approved
+
 
 class InvalidTransition(Exception):
     """A moderation move that the suggestion's current state does not allow."""
@@ -205,11 +208,11 @@ class Suggestion(models.Model):
         self.requesters.get_or_create(email=email.strip().lower())
 
     def approve(self, by=None, note=""):
-        # Imported here: tasks imports this module to load suggestions.
-        from .tasks import enqueue_generation
-
         self._move(self.Status.APPROVED, by, note, allowed=[self.Status.NEW])
-        transaction.on_commit(lambda: enqueue_generation(self.pk))
+        # suggestions.receivers queues its generation (tasks import this module).
+        transaction.on_commit(
+            lambda: suggestion_approved.send(sender=Suggestion, suggestion=self)
+        )
 
     def reject(self, reason, by=None):
         if not (reason or "").strip():
@@ -243,9 +246,6 @@ class Suggestion(models.Model):
                 fields=["duplicate_of_article", "duplicate_of"],
             )
             if article is not None:
-                # Imported here: notifications imports this module.
-                from .notifications import notify_duplicate
-
                 transaction.on_commit(lambda: notify_duplicate(self, article))
             if of is not None:
                 Suggestion.objects.filter(pk=of.pk).update(

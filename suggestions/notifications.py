@@ -7,8 +7,6 @@ from django.utils import timezone
 
 from whatanswers.web.absolute import absolute_url
 
-from .models import Requester
-
 
 def notify_requesters(suggestion, article):
     """Email each requester of `suggestion` once, with the answer's link.
@@ -51,8 +49,8 @@ def answer_url(article):
 def _tell_each(suggestion, subject, message):
     sent = 0
     with transaction.atomic():
-        pending = Requester.objects.select_for_update().filter(
-            suggestion=suggestion, notified_at__isnull=True
+        pending = suggestion.requesters.select_for_update().filter(
+            notified_at__isnull=True
         )
         for requester in pending:
             send_mail(
