@@ -180,8 +180,8 @@ class Article(index.Indexed, models.Model):
         _("moved to trash"), null=True, blank=True, editable=False
     )
     status_before_trash = models.CharField(max_length=10, blank=True, editable=False)
-    # Part of every signed preview link (articles.editorial.preview): a new key revokes
-    # the links given out so far.
+    # Part of every signed preview link (articles.editorial.preview): a new
+    # key revokes the links given out so far.
     preview_key = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -190,8 +190,8 @@ class Article(index.Indexed, models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
-    # Kept in sync by articles.discovery.search, once the whole save (inlines and tags
-    # included) has committed, rather than by modelsearch's own task queue.
+    # Kept in sync by articles.discovery.search, once the whole save (inlines
+    # and tags included) has committed, rather than by modelsearch's own queue.
     search_auto_update = False
     search_fields = [
         index.SearchField("question", boost=5),

@@ -6,7 +6,8 @@ page was rendered. A change bumps the tokens of what it touches
 (articles.changes); a cached page whose tokens no longer all match is
 rendered again. Nothing is ever cleared wholesale. A hit runs no SQL, and
 when this process holds the page and current copies of its tokens
-(articles.delivery.page_tokens), it reads nothing from the shared cache either.
+(articles.delivery.page_tokens), it reads nothing from the shared cache
+either.
 
 Only anonymous GETs without a session are served from or stored in the cache;
 logged-in staff always get fresh pages.
@@ -18,8 +19,8 @@ A change always wins over the cache:
   the page was being rendered (from the rows before the change) stops the
   store.
 - A bump that the cache did not take is kept in the database
-  (articles.delivery.cache_repair) and this process stops trusting the cache. With
-  Redis, no process serves or stores a cached page unless its token listener
+  (articles.delivery.cache_repair) and this process stops trusting the
+  cache. With Redis, no process serves or stores a cached page unless its token listener
   is healthy and every lost bump has been settled (`trusted()`); until then
   pages are rendered from the database.
 """
