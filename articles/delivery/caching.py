@@ -20,9 +20,9 @@ A change always wins over the cache:
   store.
 - A bump that the cache did not take is kept in the database
   (articles.delivery.cache_repair) and this process stops trusting the
-  cache. With Redis, no process serves or stores a cached page unless its token listener
-  is healthy and every lost bump has been settled (`trusted()`); until then
-  pages are rendered from the database.
+  cache. With Redis, no process serves or stores a cached page unless its
+  token listener is subscribed and every lost bump has been settled
+  (`trusted()`); until then pages are rendered from the database.
 """
 
 import hashlib
@@ -99,11 +99,16 @@ def bump(*names):
 
 def trusted():
     """May this request use the shared cache? Always with a cache that is
-    this process's own; with Redis only while the token listener is healthy
-    and no bump lost in an outage is waiting (articles.delivery.cache_repair)."""
+    this process's own; with Redis only while the token listener is
+    subscribed and no bump lost in an outage is waiting
+    (articles.delivery.cache_repair)."""
     status = page_tokens.mirror.status()
     if status in (page_tokens.LIVE, page_tokens.LOCAL):
         return True
+    if status == page_tokens.SILENT:
+        # Read from Redis, not from the copies, once no lost bump waits: one
+        # small query, where refusing the cache would render every page.
+        return cache_repair.settle(_write_tokens)
     if status == page_tokens.UNCONFIRMED:
         session = page_tokens.mirror.session()
         if cache_repair.settle(_write_tokens):

@@ -14,8 +14,12 @@ A copy is learnt only if no message arrived between the start of its read and
 its storing, so a bump that races a read can never leave a stale copy.
 
 The listener is healthy while Redis has answered it within TRUST_SECONDS (it
-pings four times a second); past that its copies are not trusted, and when it
-hears again it is unconfirmed until lost bumps are settled. Being
+pings four times a second). Past that it is `silent`: its copies are not
+trusted, since news may be waiting unread, but the tokens in Redis still are,
+once no lost bump waits. Silence is most often a busy process whose listener
+thread did not get to run, and turning the cache off then would make the
+process busier still; a Redis that really hangs fails the request's own reads.
+When the listener hears again it is unconfirmed until lost bumps are settled. Being
 subscribed is not enough to trust the shared cache either: bumps may have
 been lost while it was away (articles.delivery.cache_repair), so after every
 (re)subscription the mirror waits, `unconfirmed`, until a request has
@@ -47,7 +51,8 @@ RECONNECT_SECONDS = 0.5
 LOCAL = "local"  # a cache without channels: one process, nothing to miss
 LIVE = "live"  # subscribed, healthy, confirmed: copies and cache trusted
 UNCONFIRMED = "unconfirmed"  # subscribed and healthy; lost bumps not settled
-DOWN = "down"  # starting, reconnecting or not heard from: trust nothing
+SILENT = "silent"  # subscribed, not heard from lately: no copies, Redis checked
+DOWN = "down"  # starting or reconnecting: trust nothing
 
 
 class TokenMirror:
@@ -69,8 +74,10 @@ class TokenMirror:
             self._start()
         if not self._channels:
             return LOCAL
-        if not (self._subscribed and time.monotonic() - self._heard < TRUST_SECONDS):
+        if not self._subscribed:
             return DOWN
+        if time.monotonic() - self._heard >= TRUST_SECONDS:
+            return SILENT
         return LIVE if self._live else UNCONFIRMED
 
     def session(self):

@@ -113,7 +113,49 @@ def test_copies_are_trusted_for_at_most_a_second_of_silence(
     started = time.monotonic()
     wait_until(lambda: page_tokens.mirror.get(["site"]) is None, seconds=3)
     assert time.monotonic() - started <= page_tokens.TRUST_SECONDS + 0.1
-    assert not caching.trusted()
+    # Not trusted for its copies; Redis itself is asked, and fails open.
+    assert page_tokens.mirror.status() == page_tokens.SILENT
+
+
+@needs_redis
+def test_a_silent_listener_keeps_the_shared_cache_and_a_change_still_wins(
+    redis_through_proxy,  # noqa: F811
+    make_article,
+    monkeypatch,
+):
+    """A listener thread that a busy process did not let run for a second
+    (as under load) must not turn the page cache off, which would make the
+    process busier still; its copies are not used, so every change wins."""
+    article = make_article("What causes an old title?", ready=True)
+    wait_until(caching.trusted)
+    url = article.get_absolute_url()
+    get(url)
+    monkeypatch.setattr(page_tokens, "TRUST_SECONDS", 0)  # always silent
+    assert page_tokens.mirror.status() == page_tokens.SILENT
+    rendered = []
+
+    def note(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            assert "old title" in get(url).content.decode()
+    finally:
+        template_rendered.disconnect(note)
+    assert not rendered  # from the shared cache
+    # Only the check for lost bumps (once per look at the tokens).
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert sqls and all(LostBump._meta.db_table in sql for sql in sqls)
+    # A change whose news the silent listener never read.
+    Article.objects.filter(pk=article.pk).update(question="What causes a new one?")
+    caching.bump(f"answer:{article.pk}")
+    assert "new one" in get(url).content.decode()
+    # And a bump lost elsewhere is settled before the cache is used.
+    Article.objects.filter(pk=article.pk).update(question="What causes a third?")
+    LostBump.objects.create(names=f"answer:{article.pk}")
+    assert "third" in get(url).content.decode()
+    assert not LostBump.objects.exists()
 
 
 @needs_redis
