@@ -27,7 +27,7 @@ from articles.core import after_commit
 from articles.core.models import Article, KeyFact, Source
 from articles.core.signals import article_published
 from articles.delivery import caching
-from articles.discovery import rankings, search, trending
+from articles.discovery import postings, rankings, search, trending
 from articles.discovery.tasks import refresh_related_for
 from articles.editorial import publishing
 from articles.syndication.tasks import make_share_image, make_topic_share_images
@@ -66,6 +66,8 @@ def answer_saved(sender, instance, raw=False, **kwargs):
     article = instance
     before = getattr(article, "_as_loaded", {})
     moved = not before or any(before.get(f) != getattr(article, f) for f in VISIBILITY)
+    if moved:
+        postings.sync([article.pk])
     answer_changed(article, before, ranking_changed=moved)
     search.reindex_on_commit(article.pk)
     if not before or any(
@@ -130,6 +132,7 @@ def _tags_changed(sender, instance, raw=False, **kwargs):
     if raw or instance.content_type_id != _article_type_id():
         return
     search.reindex_on_commit(instance.object_id)
+    postings.sync([instance.object_id])
     article = Article.objects.filter(pk=instance.object_id).first()
     if article is not None:
         bump_now_and_on_commit(
@@ -164,9 +167,9 @@ def bump_now_and_on_commit(*names):
 
 
 def _rerank(article_id):
-    """Drop the stored candidates now; queue one ranking per answer per
-    commit, however many of its rows (the answer, each tag) changed."""
-    rankings.forget_related(article_id)
+    """Queue one ranking per answer per commit, however many of its rows
+    (the answer, each tag) changed. Its stored candidates serve until then:
+    the page shows only those still in the section's topic and type."""
     after_commit.gather(_enqueue_rankings, article_id)
 
 

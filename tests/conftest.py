@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.discovery.search import bulk_index
+from articles.discovery.tasks import refresh_related_for
 from articles.models import Article, KeyFact, Source
 from topics.models import QuestionType, Topic
 
@@ -83,6 +84,7 @@ def make_article(db, topic, question_type):
         sources=(),
         tags=(),
         index=True,
+        rank=True,
         ready=False,
         **fields,
     ):
@@ -113,6 +115,9 @@ def make_article(db, topic, question_type):
         # never commits, and "already answered?" reads the search index.
         if index:
             bulk_index([article.pk])
+        # And the worker ranks its related answers, and its neighbours'.
+        if rank and article.status == Article.Status.PUBLISHED:
+            refresh_related_for.call(article.pk)
         return article
 
     return make

@@ -290,7 +290,10 @@ HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 120)
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 300)
 # How long a signed preview link for a reviewer without an account works.
 PREVIEW_LINK_DAYS = env_int("PREVIEW_LINK_DAYS", 7)
+# Related answers ranked by one scheduled run: at most this many, for at most
+# this long, so that the one worker soon gets back to the periodic tasks.
 RELATED_REFRESH_BATCH = env_int("RELATED_REFRESH_BATCH", 500)
+RELATED_REFRESH_SECONDS = env_int("RELATED_REFRESH_SECONDS", 3)
 RELATED_MAX_AGE_SECONDS = env_int("RELATED_MAX_AGE_SECONDS", 24 * 3600)
 # Sitemap section pages list at most this many answers each.
 SITEMAP_SECTION_SIZE = env_int("SITEMAP_SECTION_SIZE", 10_000)

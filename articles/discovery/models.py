@@ -61,6 +61,58 @@ class RelatedAnswers(models.Model):
         return f"related to {self.article_id}"
 
 
+class TagPosting(models.Model):
+    """A published answer under one of its tags, with what ranking filters on.
+
+    The related ranking reads, per tag, the newest few answers in a topic, a
+    type or both, from these indexes: bounded reads however many answers
+    share the tag (articles.discovery.postings keeps the rows in step).
+    """
+
+    tag = models.ForeignKey(
+        "taggit.Tag", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(
+        "topics.Topic", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    question_type = models.ForeignKey(
+        "topics.QuestionType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("tag posting")
+        verbose_name_plural = _("tag postings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "article"], name="one_posting_per_tag_article"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["tag", "topic", "-published_at", "-article"],
+                name="posting_tag_topic_idx",
+            ),
+            models.Index(
+                fields=["tag", "question_type", "-published_at", "-article"],
+                name="posting_tag_type_idx",
+            ),
+            models.Index(
+                fields=["tag", "topic", "question_type", "-published_at", "-article"],
+                name="posting_tag_pair_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} under {self.tag_id}"
+
+
 class ViewFlush(models.Model):
     """How far the buffered page views have been written to ArticleView.
 

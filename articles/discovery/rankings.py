@@ -10,6 +10,7 @@
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,11 +19,18 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from articles.core.models import Article
+from articles.delivery import caching
 from articles.discovery.models import RelatedAnswers, TagFrequency
-from articles.discovery.related import compute_candidates, count_tag_frequencies
+from articles.discovery.postings import LoadedPostings
+from articles.discovery.related import (
+    CANDIDATES,
+    compute_candidates,
+    count_tag_frequencies,
+)
 from topics.models import QuestionType, Topic, TopicTypeCount
 
 logger = logging.getLogger(__name__)
+BULK = 1000  # answers ranked and stored together by rank_all
 
 
 def published_total():
@@ -31,41 +39,81 @@ def published_total():
 
 
 def related_candidates(article):
-    """The stored candidates of `article`, ranked now if it has none yet."""
+    """The stored candidates of `article`. A page view never ranks: an
+    answer not ranked yet (its ranking is queued when it goes live, and the
+    schedule ranks any it missed first) shows none meanwhile. Only a
+    draft's preview, which no task ranks, is ranked here."""
     entry = RelatedAnswers.objects.filter(article_id=article.pk).first()
     if entry is not None:
         return entry.candidates
-    return refresh_related(article).candidates
+    if article.status != Article.Status.PUBLISHED:
+        return compute_candidates(article, published_total())
+    return {}
 
 
 def refresh_related(article, total=None):
+    """Rank `article` now and store it; its page is refreshed if it changed."""
     total = published_total() if total is None else total
-    entry = RelatedAnswers(
-        article_id=article.pk,
-        candidates=compute_candidates(article, total),
-        computed_at=timezone.now(),
+    candidates = compute_candidates(article, total)
+    _store_related({article.pk: candidates})
+    return candidates
+
+
+def _store_related(ranked):
+    """Store {answer id: candidates}; bump the related sections that changed."""
+    before = dict(
+        RelatedAnswers.objects.filter(article_id__in=list(ranked)).values_list(
+            "article_id", "candidates"
+        )
     )
+    now = timezone.now()
     RelatedAnswers.objects.bulk_create(
-        [entry],
+        [
+            RelatedAnswers(article_id=pk, candidates=candidates, computed_at=now)
+            for pk, candidates in ranked.items()
+        ],
         update_conflicts=True,
         unique_fields=["article"],
         update_fields=["candidates", "computed_at"],
     )
-    return entry
+    changed = [f"related:{pk}" for pk, c in ranked.items() if before.get(pk) != c]
+    caching.bump(*changed)
 
 
-def forget_related(article_id):
-    """Drop an answer's stored candidates; its next view or task ranks anew."""
-    RelatedAnswers.objects.filter(article_id=article_id).delete()
+def rank_all(progress=None):
+    """Rank every published answer in one pass, from postings read once into
+    memory (after a bulk load; about a millisecond an answer). Returns how
+    many were ranked; `progress(done, total)` is called every BULK answers."""
+    frequencies = dict(TagFrequency.objects.values_list("tag_id", "answers"))
+    source = LoadedPostings(newest_limit=max(CANDIDATES.values()) + 1)
+    total = published_total()
+    ids = source.ids()
+    done, ranked = 0, {}
+    for pk, topic, qtype, _at in source.answers(ids):
+        article = Article(pk=pk, topic_id=topic, question_type_id=qtype)
+        ranked[pk] = compute_candidates(article, total, source, frequencies)
+        if len(ranked) == BULK:
+            _store_related(ranked)
+            done, ranked = done + BULK, {}
+            if progress is not None:
+                progress(done, len(ids))
+    if ranked:
+        _store_related(ranked)
+        if progress is not None:
+            progress(len(ids), len(ids))
+    return len(ids)
 
 
-def refresh_stale_related(batch=None, max_age=None):
+def refresh_stale_related(batch=None, max_age=None, seconds=None):
     """Rank the published answers never ranked, then the oldest entries.
 
-    Returns how many were ranked. Bounded by `batch`, so a schedule keeps a
-    large site current a slice at a time.
+    Returns how many were ranked. Bounded by `batch` and by `seconds`, so a
+    schedule keeps a large site current a slice at a time, and the one
+    worker gets back to the periodic tasks (flush_views) soon.
     """
     batch = batch or settings.RELATED_REFRESH_BATCH
+    seconds = seconds or settings.RELATED_REFRESH_SECONDS
+    deadline = time.monotonic() + seconds
     max_age = max_age or timedelta(seconds=settings.RELATED_MAX_AGE_SECONDS)
     published = Article.objects.published().select_related("topic", "question_type")
     never = list(
@@ -78,9 +126,13 @@ def refresh_stale_related(batch=None, max_age=None):
     ).order_by("computed_at")[: batch - len(never)]
     stale = list(published.filter(pk__in=stale_ids.values("article_id")))
     total = published_total()
+    ranked = 0
     for article in never + stale:
         refresh_related(article, total)
-    return len(never) + len(stale)
+        ranked += 1
+        if time.monotonic() > deadline:
+            break
+    return ranked
 
 
 def refresh_tag_frequencies():

@@ -15,25 +15,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import (
-    Case,
-    Count,
-    FloatField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from taggit.models import TaggedItem
 
 from articles.core.models import Article
 from articles.discovery.models import TagFrequency
-from articles.discovery.trending import trending, trending_scores
+from articles.discovery.postings import Postings
+from articles.discovery.trending import stored_scores, trending
 
 SECTION_SIZE = 5
 # Candidates stored per section: a section may lose the answers listed above
@@ -63,23 +53,35 @@ def related_sections(article, candidates):
         (
             _("More %(type)s in %(topic)s") % {"type": qtype, "topic": topic},
             candidates.get("both", []),
+            (topic.pk, qtype.pk),
             reverse("topics:topic_type", args=[topic.slug, qtype.slug]),
         ),
         (
             _("Also in %(topic)s") % {"topic": topic},
             candidates.get("topic", []),
+            (topic.pk, None),
             topic.get_absolute_url(),
         ),
         (
             _("More “%(type)s” Questions") % {"type": qtype},
             candidates.get("type", []),
+            (None, qtype.pk),
             qtype.get_absolute_url(),
         ),
     ]
     seen = {article.pk}
     sections = []
-    for title, ids, url in plan:
-        chosen = [found[pk] for pk in ids if pk in found and pk not in seen]
+    for title, ids, (t, q), url in plan:
+        # Stored ids may be older than a move: each answer must still be
+        # what the section's title says.
+        chosen = [
+            found[pk]
+            for pk in ids
+            if pk in found
+            and pk not in seen
+            and t in (None, found[pk].topic_id)
+            and q in (None, found[pk].question_type_id)
+        ]
         chosen = chosen[:SECTION_SIZE]
         seen.update(a.pk for a in chosen)
         if chosen:
@@ -93,77 +95,64 @@ def related_sections(article, candidates):
     return sections
 
 
-def compute_candidates(article, published_total):
+def compute_candidates(article, published_total, source=None, frequencies=None):
     """{section: [answer ids, best first]} for `article`'s related sections.
 
-    This reads every answer that shares a tag with `article` within its topic
-    or type, so it runs in the background (or once, for an answer that has
-    never been ranked), never on every page view.
+    Candidates come from the newest answers under each of its tags in the
+    section (articles.discovery.postings): bounded reads, so the cost does
+    not grow with the site. They are scored by every tag they share, then
+    the trending and newest answers fill what is left. `source` is
+    postings.Postings (the database) unless a bulk pass gives its own, with
+    `frequencies` ({tag id: answers}) read once.
     """
-    weights = tag_weights(article, published_total)
-    trend = dict(trending_scores())
+    source = source or Postings()
+    if frequencies is None:
+        weights = tag_weights(article, published_total)
+    else:
+        own = source.own_tags(article.pk)
+        weights = rarity(own, frequencies, published_total)
+    trend = dict(stored_scores())
     topic, qtype = article.topic_id, article.question_type_id
-    pool = (
-        Article.objects.published()
-        .filter(Q(topic=topic) | Q(question_type=qtype))
-        .exclude(pk=article.pk)
-    )
-    tagged = _tagged(pool, weights, trend)
-    hot = _hot(pool, trend)
-    # Each section as a query condition and as the same test on (topic, type).
-    sections = {
-        "both": (
-            Q(topic=topic, question_type=qtype),
-            lambda t, q: (t, q) == (topic, qtype),
-        ),
-        "topic": (Q(topic=topic), lambda t, q: t == topic),
-        "type": (Q(question_type=qtype), lambda t, q: q == qtype),
-    }
+    sections = {"both": (topic, qtype), "topic": (topic, None), "type": (None, qtype)}
+    pools = {name: {} for name in sections}
+    for name, (t, q) in sections.items():
+        for tag in weights:
+            for row in source.under(tag, topic=t, qtype=q):
+                pools[name][row[0]] = row
+        pools[name].pop(article.pk, None)
+    everyone = {pk for pool in pools.values() for pk in pool}
+    shared = source.tags_of(everyone, set(weights)) if everyone else {}
+    score = {pk: sum(weights[tag] for tag in shared.get(pk, ())) for pk in everyone}
+    hot = [r for r in source.answers(list(trend)) if r[0] != article.pk]
+    hot.sort(key=lambda r: _recency(r, trend))
     candidates = {}
-    for name, (condition, belongs) in sections.items():
+    for name, (t, q) in sections.items():
         limit = CANDIDATES[name]
-        ranked = [pk for pk, t, q in tagged if belongs(t, q)][:limit]
+        tagged = [row for row in pools[name].values() if score[row[0]] > 0]
+        tagged.sort(key=lambda r: (-score[r[0]], *_recency(r, trend)))
+        ranked = [row[0] for row in tagged[:limit]]
         # No shared tag: trending answers first, then the newest.
-        for pk, t, q in hot:
-            if belongs(t, q) and len(ranked) < limit and pk not in ranked:
-                ranked.append(pk)
+        belongs = [r[0] for r in hot if t in (None, r[1]) and q in (None, r[2])]
+        _fill(ranked, belongs, limit, article.pk)
         if len(ranked) < limit:
-            newest = pool.filter(condition).exclude(pk__in=ranked)
-            newest = newest.order_by("-published_at", "-pk").values_list(
-                "pk", flat=True
-            )
-            ranked += list(newest[: limit - len(ranked)])
+            newest = source.newest(limit + 1, topic=t, qtype=q)
+            _fill(ranked, [r[0] for r in newest], limit, article.pk)
         candidates[name] = ranked
     return candidates
 
 
-def _tagged(pool, weights, trend):
-    """[(id, topic, type)] of the answers sharing a weighted tag, best first."""
-    if not weights:
-        return []
-    shares_a_tag = TaggedItem.objects.filter(
-        content_type=_article_type(), tag_id__in=weights
-    ).values("object_id")
-    rows = (
-        pool.filter(pk__in=shares_a_tag)
-        .annotate(tag_score=tag_score_expression(weights))
-        .filter(tag_score__gt=0)
-        .values_list("pk", "topic", "question_type", "tag_score", "published_at")
-    )
-    rows = sorted(
-        rows,
-        key=lambda r: (-r[3], -trend.get(r[0], 0.0), -r[4].timestamp(), -r[0]),
-    )
-    return [(pk, topic, qtype) for pk, topic, qtype, _score, _at in rows]
+def _recency(row, trend):
+    """Ties go to the hotter, then the newer answer."""
+    pk, _topic, _type, published_at = row
+    return -trend.get(pk, 0.0), -published_at.timestamp(), -pk
 
 
-def _hot(pool, trend):
-    """[(id, topic, type)] of the trending answers in the pool, hottest first."""
-    rows = pool.filter(pk__in=list(trend)).values_list(
-        "pk", "topic", "question_type", "published_at"
-    )
-    rows = sorted(rows, key=lambda r: (-trend[r[0]], -r[3].timestamp(), -r[0]))
-    return [(pk, topic, qtype) for pk, topic, qtype, _at in rows]
+def _fill(ranked, more, limit, own):
+    for pk in more:
+        if len(ranked) >= limit:
+            return
+        if pk != own and pk not in ranked:
+            ranked.append(pk)
 
 
 def tag_weights(article, published_total):
@@ -185,9 +174,20 @@ def tag_weights(article, published_total):
     unknown = [tag for tag in own if tag not in counts]
     if unknown:
         counts.update(count_tag_frequencies(unknown))
-    return {
-        tag: math.log(max(published_total, n) / n) for tag, n in counts.items() if n
+    return rarity(own, counts, published_total)
+
+
+def rarity(tags, counts, published_total):
+    """{tag id: log(N / answers with it)}, rarest first; a tag every answer
+    carries weighs nothing and is left out."""
+    weights = {
+        tag: math.log(max(published_total, counts[tag]) / counts[tag])
+        for tag in tags
+        if counts.get(tag)
     }
+    return dict(
+        sorted(((t, w) for t, w in weights.items() if w > 0), key=lambda p: -p[1])
+    )
 
 
 def count_tag_frequencies(tag_ids=None):
@@ -201,23 +201,6 @@ def count_tag_frequencies(tag_ids=None):
     return dict(
         items.values("tag_id").annotate(n=Count("pk")).values_list("tag_id", "n")
     )
-
-
-def tag_score_expression(weights):
-    weight = Case(
-        *(When(tag_id=tag, then=Value(w)) for tag, w in weights.items()),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    shared = (
-        TaggedItem.objects.filter(
-            content_type=_article_type(), object_id=OuterRef("pk"), tag_id__in=weights
-        )
-        .values("object_id")
-        .annotate(total=Sum(weight))
-        .values("total")
-    )
-    return Coalesce(Subquery(shared, output_field=FloatField()), Value(0.0))
 
 
 def _article_type():

@@ -13,7 +13,8 @@ from articles.delivery import caching
 from articles.discovery import rankings, trending, viewcounts
 
 
-@task()
+# Ahead of every other queued task: views wait in the cache until flushed.
+@task(priority=10)
 def flush_views():
     """Write the views buffered in the cache to ArticleView."""
     return viewcounts.flush()
@@ -21,11 +22,16 @@ def flush_views():
 
 @task()
 def refresh_related_for(article_id):
-    """Rank one answer's related candidates (after it or its tags changed)."""
+    """Rank one answer's related candidates (after it or its tags changed),
+    then its closest neighbours', which are the answers most likely to list
+    it now (relatedness goes both ways); the schedule reaches the rest."""
     article = Article.objects.published().filter(pk=article_id).first()
     if article is None:
         return "skipped"
-    rankings.refresh_related(article)
+    candidates = rankings.refresh_related(article)
+    neighbours = Article.objects.published().filter(pk__in=candidates.get("both", []))
+    for neighbour in neighbours:
+        rankings.refresh_related(neighbour)
     return "ranked"
 
 

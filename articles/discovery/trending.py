@@ -109,6 +109,16 @@ def compute_scores(now=None, limit=TOP):
     )
 
 
+def stored_scores():
+    """The stored list as trending_scores() gives it, but never computed:
+    for the rankings, which must not store a list before anyone read."""
+    stored = cache.get(CACHE_KEY)
+    if stored is not None:
+        return [tuple(pair) for pair in stored["scores"]]
+    row = _load_rankings().get(RANKING_KEY)
+    return [tuple(pair) for pair in row.value] if row is not None else []
+
+
 def trending_scores():
     """[(article id, score)], best first, as last stored by refresh_trending.
 

@@ -69,8 +69,8 @@ def site_key():
 def article_fragments(request, article, **tokens):
     """The answer page's parts: `answer` (html, json_ld), `related_html` and
     `browse_html`. `tokens` are the current versions of the answer, its topic
-    and type, trending and the site. A draft without a type yet (previewed)
-    has no related sections."""
+    and type, its stored related candidates, trending and the site. A draft
+    without a type yet (previewed) has no related sections."""
     return cached_fragments(
         {
             "answer": (
@@ -79,8 +79,8 @@ def article_fragments(request, article, **tokens):
                 lambda: render_answer(request, article),
             ),
             "related_html": (
-                ("related", article.pk, tokens["topic"], tokens["type"],
-                 tokens["trending"]),
+                ("related", article.pk, tokens["related"], tokens["topic"],
+                 tokens["type"], tokens["trending"]),
                 lambda: render_related(article),
             ),
             "browse_html": (

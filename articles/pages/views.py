@@ -57,12 +57,13 @@ def article_detail(request, slug):
 
 def render_article(request, article, preview=False):
     """The article page; a preview (articles.editorial.preview) is the same page."""
-    answer, topic, qtype = (
+    answer, topic, qtype, related = (
         f"answer:{article.pk}",
         f"topic:{article.topic_id}",
         f"type:{article.question_type_id}",
+        f"related:{article.pk}",
     )
-    tokens = versions([answer, topic, qtype, "trending", "site"])
+    tokens = versions([answer, topic, qtype, related, "trending", "site"])
     article.topic = row_by_version(Topic, article.topic_id, tokens[topic])
     if article.question_type_id is not None:  # only a draft's preview has none
         article.question_type = row_by_version(
@@ -74,6 +75,7 @@ def render_article(request, article, preview=False):
         answer=tokens[answer],
         topic=tokens[topic],
         type=tokens[qtype],
+        related=tokens[related],
         trending=tokens["trending"],
         site=tokens["site"],
     )
@@ -82,7 +84,7 @@ def render_article(request, article, preview=False):
         "articles/article_detail.html",
         {"article": article, "preview": preview, **fragments},
     )
-    response.shows = (answer, topic, qtype, "trending", "site")
+    response.shows = (answer, topic, qtype, related, "trending", "site")
     return response
 
 

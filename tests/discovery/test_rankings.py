@@ -11,7 +11,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.discovery import rankings, trend_points, trending, viewcounts
-from articles.discovery.tasks import refresh_rankings, refresh_related_for
+from articles.discovery.tasks import (
+    flush_views,
+    refresh_rankings,
+    refresh_related_for,
+)
 from articles.editorial import publishing
 from articles.models import (
     Article,
@@ -81,9 +85,11 @@ def test_counts_follow_publish_unpublish_and_topic_moves(
 
 def test_related_candidates_are_stored_and_refreshed_off_the_page(make_article):
     first = make_article("What causes a first thing?", tags=["rare"])
+    rankings.refresh_related(first)  # as the worker does once it is live
     entry = rankings.related_candidates(first)
     assert entry["both"] == []
-    later = make_article("What causes a later thing?", tags=["rare"])
+    # Published, but its ranking (and its neighbours') still queued.
+    later = make_article("What causes a later thing?", tags=["rare"], rank=False)
     # Until the schedule ranks it again, the stored entry stands...
     assert rankings.related_candidates(first)["both"] == []
     RelatedAnswers.objects.filter(article=first).update(
@@ -93,14 +99,21 @@ def test_related_candidates_are_stored_and_refreshed_off_the_page(make_article):
     assert rankings.related_candidates(first)["both"][0] == later.pk
 
 
-def test_a_tag_change_drops_the_answers_stored_candidates(make_article):
+def test_a_tag_change_queues_a_ranking_and_keeps_the_old_one_meanwhile(
+    make_article, django_capture_on_commit_callbacks
+):
     article = make_article(tags=["one"])
-    rankings.related_candidates(article)
-    assert RelatedAnswers.objects.filter(article=article).exists()
-    article.tags.add("two")
-    assert not RelatedAnswers.objects.filter(article=article).exists()
+    neighbour = make_article(tags=["two"])
+    rankings.refresh_related(article)
+    before = rankings.related_candidates(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.tags.add("two")
+    # The page still has sections until the worker ranks it again.
+    assert rankings.related_candidates(article) == before
+    queued = DBTaskResult.objects.filter(task_path__endswith="refresh_related_for")
+    assert [t.args_kwargs["args"] for t in queued].count([article.pk]) == 1
     refresh_related_for.call(article.pk)
-    assert RelatedAnswers.objects.filter(article=article).exists()
+    assert rankings.related_candidates(article)["both"][0] == neighbour.pk
 
 
 def test_tag_frequencies_are_stored(make_article):
@@ -197,3 +210,21 @@ def test_incremental_and_full_scores_agree_before_noon_too(make_article):
         full, incremental = trending.compute_scores(), trend_points.top_scores(50)
     assert [pk for pk, _ in incremental] == [read_more.pk, read_less.pk]
     assert [s for _, s in incremental] == pytest.approx([s for _, s in full])
+
+
+def test_the_view_flush_runs_before_rankings_queued_earlier(db):
+    """One worker: a queue of rankings must not hold the flush back."""
+    refresh_related_for.enqueue(1)
+    refresh_rankings.enqueue()
+    flush_views.enqueue()
+    first = DBTaskResult.objects.ready().order_by(*DBTaskResult._meta.ordering).first()
+    assert first.task_path == "articles.discovery.tasks.flush_views"
+
+
+def test_a_scheduled_ranking_pass_stops_at_its_time_budget(make_article, settings):
+    for _ in range(5):
+        make_article(tags=["one"], rank=False)
+    settings.RELATED_REFRESH_SECONDS = 0.001  # past it after the first answer
+    assert rankings.refresh_stale_related() == 1
+    settings.RELATED_REFRESH_SECONDS = 60
+    assert rankings.refresh_stale_related() == 4

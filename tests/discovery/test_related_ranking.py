@@ -8,7 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles.discovery.rankings import refresh_related
 from articles.discovery.related import tag_weights
+from articles.discovery.trending import compute_scores, store_scores
 from articles.models import ArticleView
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,9 @@ def test_exact_order_within_a_section(client, make_article):
     hot = answer("no-tags-but-hot", hours_old=60)
     answer("no-tags-newest", hours_old=2)
     ArticleView.objects.create(article=hot, day=timezone.localdate(), count=40)
+    # The worker, once the others are in: the trending list, then the ranking.
+    store_scores(compute_scores())
+    refresh_related(current)
 
     html = client.get(current.get_absolute_url()).content.decode()
     first = section(html, "More What Causes in Daily Life")
@@ -83,6 +88,7 @@ def test_ties_on_tags_and_trending_go_to_the_newest(client, make_article):
             slug=slug,
             published_at=now - datetime.timedelta(hours=hours),
         )
+    refresh_related(current)
     html = client.get(current.get_absolute_url()).content.decode()
     assert section(html, "More What Causes in Daily Life") == [
         "newest",

@@ -15,7 +15,7 @@ from django.db import connection, reset_queries, transaction
 
 from articles.core.models import Article
 from articles.delivery import caching
-from articles.discovery import rankings, trending
+from articles.discovery import postings, rankings, trending
 from articles.discovery.search import bulk_index
 from articles.discovery.search_postgres import bulk_loading
 from articles.files.synthetic import Corpus
@@ -65,6 +65,7 @@ class Command(BaseCommand):
                 size = min(batch, count - offset)
                 with transaction.atomic():
                     created = corpus.create_answers(existing + offset, size)
+                    postings.sync([a.pk for a in created])
                 bulk_index([a.pk for a in created])
                 reset_queries()  # under DEBUG, Django keeps every statement
                 progress.update(offset + size)
@@ -83,12 +84,14 @@ class Command(BaseCommand):
         trending.store_scores(trending.compute_scores())
         trending.store_newest()
         caching.bump("site", "latest", "trending")
+        progress = Progress(self.stdout, Article.objects.published().count(), "ranked")
+        rankings.rank_all(lambda done, total: progress.update(done))
+        progress.done()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {count:,} answers and {views:,} view rows in "
-                f"{elapsed:.0f} s. Related answers are ranked by the scheduled "
-                "task, or on an answer's first view."
+                f"Created {count:,} answers and {views:,} view rows, and ranked "
+                f"their related answers, in {elapsed:.0f} s."
             )
         )
 

@@ -1,12 +1,16 @@
 import logging
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.core.models import Article
+from articles.discovery import rankings
 from articles.files.markdown_files import FileError, import_file
 
 logger = logging.getLogger(__name__)
+# From this many imported answers on, every answer is ranked again in one pass.
+BULK_RANKING = 200
 
 
 class Command(BaseCommand):
@@ -57,9 +61,24 @@ class Command(BaseCommand):
         summary = "{created} created, {updated} updated, {failed} failed.".format(
             **counts
         )
+        if counts["created"] + counts["updated"]:
+            self._rank(counts["created"] + counts["updated"])
         if counts["failed"]:
             raise CommandError(f"Imported {len(files)} files: {summary}")
         self.stdout.write(self.style.SUCCESS(f"Imported {len(files)} files: {summary}"))
+
+    def _rank(self, imported):
+        """Rank related answers now, so that no page view has to: every
+        answer after a large import, else those never ranked (the new ones;
+        an updated one's ranking was queued when it was saved)."""
+        rankings.refresh_tag_frequencies()
+        if imported < BULK_RANKING:
+            rankings.refresh_stale_related(batch=imported)
+            return
+        started = time.monotonic()
+        self.stdout.write("Ranking related answers…", ending="")
+        ranked = rankings.rank_all()
+        self.stdout.write(f" {ranked:,} in {time.monotonic() - started:.1f} s.")
 
     def _collect(self, paths):
         files = []
