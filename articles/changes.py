@@ -105,16 +105,21 @@ def answer_changed(article, before=None, ranking_changed=True):
         return
     topics = {article.topic_id, before.get("topic_id")} - {None}
     types = {article.question_type_id, before.get("question_type_id")} - {None}
+    # Answer pages that list it depend on its own token (pages.fragments);
+    # the rest depend on the listings it is in.
     names = [f"answer:{article.pk}", "latest"]
     names += [f"topic:{pk}" for pk in topics] + [f"type:{pk}" for pk in types]
     if trending.could_list(article.pk):
         names.append("trending")
     moved = any(before.get(f, object()) != getattr(article, f) for f in VISIBILITY)
-    if moved and rankings.refresh_counts(topic_ids=topics, type_ids=types):
-        names.append("site")
+    if moved:
+        # The browse counts shown everywhere ("site") follow on the schedule
+        # (refresh_rankings), or every publish would make every page stale.
+        rankings.refresh_counts(topic_ids=topics, type_ids=types)
     if moved or before.get("exclude_from_trending") != article.exclude_from_trending:
         trending.store_newest()
-        names.append("trending")
+        if trending.newest_shown():  # a young site: the newest fill the lists
+            names += ["trending", "rail"]
     bump_now_and_on_commit(*names)
     if ranking_changed:
         _rerank(article.pk)
@@ -144,7 +149,9 @@ def _tags_changed(sender, instance, raw=False, **kwargs):
 def _topic_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    bump_now_and_on_commit(f"topic:{instance.pk}", "site", "latest")
+    bump_now_and_on_commit(
+        f"topic:{instance.pk}", f"topic-row:{instance.pk}", "site", "latest"
+    )
     if kwargs.get("created") is False:
         # Its answers' cards show its name. The task redraws only the cards
         # that are out of date, so a save that kept the name draws nothing.
@@ -153,7 +160,9 @@ def _topic_changed(sender, instance, raw=False, **kwargs):
 
 def _type_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        bump_now_and_on_commit(f"type:{instance.pk}", "site", "latest")
+        bump_now_and_on_commit(
+            f"type:{instance.pk}", f"type-row:{instance.pk}", "site", "latest"
+        )
 
 
 def _count_view(sender, request, of, **kwargs):

@@ -241,6 +241,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TRENDING_HALF_LIFE_HOURS = env_int("TRENDING_HALF_LIFE_HOURS", 48)
 TRENDING_WINDOW_DAYS = env_int("TRENDING_WINDOW_DAYS", 14)
 TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 5 * 60)
+# The trending rail beside every answer follows the list at most this often.
+TRENDING_RAIL_SECONDS = env_int("TRENDING_RAIL_SECONDS", 3600)
 
 # Whole pages for anonymous visitors, kept fresh by versioned keys.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10 * 60)

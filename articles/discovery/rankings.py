@@ -9,6 +9,8 @@
   (scheduled answers go live without a save).
 """
 
+import hashlib
+import json
 import logging
 import time
 from datetime import timedelta
@@ -20,7 +22,7 @@ from django.utils import timezone
 
 from articles.core.models import Article
 from articles.delivery import caching
-from articles.discovery.models import RelatedAnswers, TagFrequency
+from articles.discovery.models import Ranking, RelatedAnswers, TagFrequency
 from articles.discovery.postings import LoadedPostings
 from articles.discovery.related import (
     CANDIDATES,
@@ -31,6 +33,7 @@ from topics.models import QuestionType, Topic, TopicTypeCount
 
 logger = logging.getLogger(__name__)
 BULK = 1000  # answers ranked and stored together by rank_all
+BROWSE_KEY = "browse"  # the digest of the browse counts pages were told of
 
 
 def published_total():
@@ -147,6 +150,23 @@ def refresh_tag_frequencies():
             update_fields=["answers"],
         )
     return len(counts)
+
+
+def browse_changed():
+    """Have the browse sections' names or counts moved since pages were last
+    told (the "site" token)? They show on every page, so a change there is
+    passed on by the schedule (refresh_rankings), not by every publish."""
+    shown = [
+        list(model.objects.order_by("pk").values_list("pk", "name", "published_count"))
+        for model in (Topic, QuestionType)
+    ]
+    digest = hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:32]
+    if Ranking.objects.filter(key=BROWSE_KEY, value=digest).exists():
+        return False
+    Ranking.objects.update_or_create(
+        key=BROWSE_KEY, defaults={"value": digest, "computed_at": timezone.now()}
+    )
+    return True
 
 
 def refresh_counts(topic_ids=None, type_ids=None):

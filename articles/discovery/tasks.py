@@ -37,10 +37,13 @@ def refresh_related_for(article_id):
 
 @task()
 def refresh_rankings():
-    """The scheduled pass: counts, tag frequencies and a slice of related."""
+    """The scheduled pass: counts (and the browse sections that show them),
+    tag frequencies and a slice of related."""
     trending.store_newest()
     if rankings.refresh_counts():
         # Scheduled answers went live (or left) without a save.
-        caching.bump("site", "latest", "trending")
+        caching.bump("latest", "trending")
+    if rankings.browse_changed():
+        caching.bump("site")
     rankings.refresh_tag_frequencies()
     return rankings.refresh_stale_related()

@@ -30,6 +30,11 @@ RANKING_KEY = "trending"
 NEWEST_KEY = "articles:newest:v1"
 NEWEST_RANKING_KEY = "newest"
 TOP = 50  # scores kept: enough to rank related sections, cheap to use
+# The most any list reads (the trending page's 20, and its 10 spares): a
+# change below this place shows nowhere.
+SHOWN = 31
+RAIL_KEY = "rail"
+RAIL_CACHE_KEY = "articles:rail:v1"
 
 # Crawlers, link previewers and scripts: their visits are not readers.
 CRAWLERS = re.compile(
@@ -173,7 +178,15 @@ def could_list(article_id):
     stored = cache.get(CACHE_KEY)
     if stored is None or any(pk == article_id for pk, _ in stored["scores"]):
         return True
-    return article_id in (cache.get(NEWEST_KEY) or [])
+    return newest_shown() and article_id in (cache.get(NEWEST_KEY) or [])
+
+
+def newest_shown():
+    """Do the newest answers fill the trending lists? Only while some but
+    fewer than SHOWN answers have a score (a young site: with none, the
+    lists are hidden); True when it is not known."""
+    stored = cache.get(CACHE_KEY)
+    return stored is None or 0 < len(stored["scores"]) < SHOWN
 
 
 def store_scores(scores, now=None):
@@ -184,11 +197,37 @@ def store_scores(scores, now=None):
     _store(RANKING_KEY, scores, now)
     cache.set(CACHE_KEY, {"scores": scores, "at": now.timestamp()}, None)
     # A cache that lost the list also lost the pages built on it.
-    if previous is not None and [p for p, _ in previous["scores"]] != [
-        p for p, _ in scores
-    ]:
+    if previous is not None and _shown(previous["scores"]) != _shown(scores):
         caching.bump("trending")
+    _follow_in_the_rail(scores, now)
     return [tuple(pair) for pair in scores]
+
+
+def _shown(scores):
+    return [pk for pk, _ in scores[:SHOWN]]
+
+
+def _follow_in_the_rail(scores, now):
+    """The rail beside every answer shows the trending list too, but follows
+    it at most every TRENDING_RAIL_SECONDS: each move there makes every
+    answer page stale. An answer it lists that changes or goes makes those
+    pages stale at once (they depend on its own token)."""
+    rail = cache.get(RAIL_CACHE_KEY)
+    if rail is None:
+        row = Ranking.objects.filter(key=RAIL_KEY).first()
+        if row is not None:
+            rail = {"ids": row.value, "at": row.computed_at.timestamp()}
+            cache.set(RAIL_CACHE_KEY, rail, None)
+    shown = _shown(scores)
+    if rail is not None and (
+        rail["ids"] == shown
+        or now.timestamp() - rail["at"] < settings.TRENDING_RAIL_SECONDS
+    ):
+        return
+    _store(RAIL_KEY, shown, now)
+    cache.set(RAIL_CACHE_KEY, {"ids": shown, "at": now.timestamp()}, None)
+    if rail is not None:
+        caching.bump("rail")
 
 
 def newest_ids():

@@ -29,17 +29,18 @@ TIMEOUT = 24 * 3600  # versioned keys: this only lets unused parts go
 
 
 def cached_fragments(parts):
-    """{name: (key parts, render)} → {name: HTML}, rendering only what is missing.
+    """{name: (key parts, render[, current])} → {name: HTML}, rendering only
+    what is missing, or what `current(value)` finds out of date.
 
     `render()` returns HTML, or a dict of HTML strings; what templates
     rendered and escaped is put back on the page as safe.
     """
-    keys = {name: PREFIX + ":".join(map(str, key)) for name, (key, _) in parts.items()}
+    keys = {name: PREFIX + ":".join(map(str, part[0])) for name, part in parts.items()}
     found = cache.get_many(keys.values())
     result, rendered = {}, {}
-    for name, (_, render) in parts.items():
+    for name, (_, render, *current) in parts.items():
         value = found.get(keys[name])
-        if value is None:
+        if value is None or (current and not current[0](value)):
             value = rendered[keys[name]] = _plain(render())
         result[name] = _safe(value)
     if rendered and caching.trusted():
@@ -69,7 +70,8 @@ def site_key():
 def article_fragments(request, article, **tokens):
     """The answer page's parts: `answer` (html, json_ld), `related_html` and
     `browse_html`. `tokens` are the current versions of the answer, its topic
-    and type, its stored related candidates, trending and the site. A draft
+    and type rows, its stored related candidates, the trending rail and the
+    browse counts ("site"). A draft
     without a type yet (previewed) has no related sections."""
     return cached_fragments(
         {
@@ -80,8 +82,9 @@ def article_fragments(request, article, **tokens):
             ),
             "related_html": (
                 ("related", article.pk, tokens["related"], tokens["topic"],
-                 tokens["type"], tokens["trending"]),
+                 tokens["type"], tokens["rail"]),
                 lambda: render_related(article),
+                lambda value: _still_current(value.get("shows", "")),
             ),
             "browse_html": (
                 ("browse", tokens["site"]),
@@ -93,11 +96,16 @@ def article_fragments(request, article, **tokens):
 
 def render_related(article):
     """The related sections under the answer ("main") and the trending one
-    beside it ("rail"). A draft without a type yet (previewed) has none."""
+    beside it ("rail"), and the tokens of the answers they list ("shows"):
+    an edit or unpublish of one of those makes this part, and the page,
+    stale, and no other change does. A draft without a type yet (previewed)
+    has none."""
     if not article.question_type_id:
-        return {"main": "", "rail": ""}
+        return {"main": "", "rail": "", "shows": ""}
     sections = related_sections(article, related_candidates(article))
-    return {
+    listed = [f"answer:{a.pk}" for section in sections for a in section.articles]
+    tokens = caching.versions(listed) if listed else {}
+    parts = {
         part: render_to_string(
             "includes/related.html",
             {
@@ -108,6 +116,22 @@ def render_related(article):
         )
         for part, rail in (("main", False), ("rail", True))
     }
+    parts["shows"] = " ".join(f"{name}={tokens[name]}" for name in listed)
+    return parts
+
+
+def shown_answers(related_html):
+    """The dependencies of the answers a related part lists."""
+    return [item.partition("=")[0] for item in related_html["shows"].split()]
+
+
+def _still_current(shows):
+    """Do the answers a stored related part lists still have its tokens?"""
+    stored = dict(item.partition("=")[::2] for item in shows.split())
+    if not stored:
+        return True
+    now = caching.versions(list(stored))
+    return all(str(now[name]) == token for name, token in stored.items())
 
 
 def browse_context():

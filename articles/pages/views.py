@@ -14,7 +14,7 @@ from articles.discovery.related import SECTION_SIZE
 from articles.discovery.search import MAX_QUERY_LENGTH, record_search, search_articles
 from articles.discovery.search_postgres import MAX_RESULTS
 from articles.discovery.trending import count_view, trending
-from articles.pages.fragments import article_fragments, browse_context
+from articles.pages.fragments import article_fragments, browse_context, shown_answers
 from articles.syndication import share_images
 from articles.syndication.structured_data import home_json_ld
 from topics.models import QuestionType, Topic
@@ -57,13 +57,16 @@ def article_detail(request, slug):
 
 def render_article(request, article, preview=False):
     """The article page; a preview (articles.editorial.preview) is the same page."""
+    # What the page shows, and nothing else: the topic's and type's own rows
+    # (not their listings, which every publish there changes), the related
+    # answers it lists (below), the trending rail and the browse counts.
     answer, topic, qtype, related = (
         f"answer:{article.pk}",
-        f"topic:{article.topic_id}",
-        f"type:{article.question_type_id}",
+        f"topic-row:{article.topic_id}",
+        f"type-row:{article.question_type_id}",
         f"related:{article.pk}",
     )
-    tokens = versions([answer, topic, qtype, related, "trending", "site"])
+    tokens = versions([answer, topic, qtype, related, "rail", "site"])
     article.topic = row_by_version(Topic, article.topic_id, tokens[topic])
     if article.question_type_id is not None:  # only a draft's preview has none
         article.question_type = row_by_version(
@@ -76,7 +79,7 @@ def render_article(request, article, preview=False):
         topic=tokens[topic],
         type=tokens[qtype],
         related=tokens[related],
-        trending=tokens["trending"],
+        rail=tokens["rail"],
         site=tokens["site"],
     )
     response = render(
@@ -84,7 +87,8 @@ def render_article(request, article, preview=False):
         "articles/article_detail.html",
         {"article": article, "preview": preview, **fragments},
     )
-    response.shows = (answer, topic, qtype, related, "trending", "site")
+    listed = shown_answers(fragments["related_html"])
+    response.shows = (answer, topic, qtype, related, "rail", "site", *listed)
     return response
 
 

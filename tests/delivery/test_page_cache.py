@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.delivery import caching
+from articles.discovery.tasks import refresh_rankings
 from articles.editorial import publishing
 from articles.models import Article
 
@@ -63,6 +64,10 @@ def test_publishing_and_unpublishing_refresh_pages_and_counts(client, make_artic
     assert "late answer" not in html(client, "/")
     assert topic_card_count(html(client, "/"), "Daily Life") == "1 answer"
     publishing.publish(draft)
+    assert "late answer" in html(client, "/")
+    # The counts on every page's browse sections follow on the schedule
+    # (issue 19: a publish must not make every page stale).
+    refresh_rankings.call()
     home = html(client, "/")
     assert "late answer" in home
     assert topic_card_count(home, "Daily Life") == "2 answers"

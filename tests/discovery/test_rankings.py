@@ -167,6 +167,7 @@ def test_refresh_trending_reads_the_points_not_the_view_rows(
     viewcounts.buffer_view(article.pk)
     trend_points.rebuild()
     viewcounts.flush()
+    trending.store_scores([])  # a site's first list also records the rail's
     with django_assert_max_num_queries(4):  # epoch, top points, store, no scan
         trending.store_scores(trend_points.top_scores(50))
     assert trending.trending_scores()[0][0] == article.pk

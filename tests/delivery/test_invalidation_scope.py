@@ -1,0 +1,99 @@
+"""A publish or an edit makes stale only the pages that show it (issue 19,
+point 4); what every page shows follows on its own schedule."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.delivery import caching
+from articles.discovery import trending
+from articles.discovery.tasks import refresh_rankings
+from articles.editorial import publishing
+from articles.models import Article, Ranking
+
+pytestmark = pytest.mark.django_db
+BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Chrome/126"}
+
+
+def get(url):
+    return Client().get(url, **BROWSER)
+
+
+def cached(url):
+    with CaptureQueriesContext(connection) as queries:
+        response = get(url)
+    return response.status_code == 200 and not queries.captured_queries
+
+
+def test_publishing_elsewhere_keeps_an_answer_page_cached(
+    make_article, make_topic, make_type
+):
+    reader = make_article("What causes a quiet page?", tags=["quiet"])
+    make_article("What causes a neighbour?", tags=["quiet"])
+    elsewhere = make_article(
+        "What causes news elsewhere?",
+        status=Article.Status.DRAFT,
+        ready=True,
+        topic=make_topic(),
+        question_type=make_type(),
+        tags=["loud"],
+    )
+    url = reader.get_absolute_url()
+    get(url)
+    assert cached(url)
+    publishing.publish(elsewhere)
+    assert cached(url)
+    # The browse counts on it follow on the schedule, once.
+    refresh_rankings.call()
+    assert not cached(url)
+    assert cached(url)
+    refresh_rankings.call()  # nothing moved since: no bump
+    assert cached(url)
+
+
+def test_an_edit_makes_stale_only_the_answer_pages_that_list_it(
+    make_article, make_topic, make_type
+):
+    page = make_article("What causes a page?", tags=["shared"])
+    listed = make_article("What causes a listed answer?", tags=["shared"])
+    apart = make_article(
+        "What causes an answer apart?", topic=make_topic(), question_type=make_type()
+    )
+    url = page.get_absolute_url()
+    assert "listed answer" in get(url).content.decode()
+    assert cached(url)
+    apart.question = "What causes a renamed answer apart?"
+    apart.save()
+    assert cached(url)
+    listed.question = "What causes a renamed listed answer?"
+    listed.save()
+    assert "renamed listed answer" in get(url).content.decode()
+    publishing.unpublish(Article.objects.get(pk=listed.pk))
+    assert "renamed listed answer" not in get(url).content.decode()
+
+
+def test_the_rail_follows_the_trending_list_at_most_every_so_often(
+    make_article, settings
+):
+    settings.TRENDING_RAIL_SECONDS = 3600
+    answers = [make_article(f"What causes trend {i}?") for i in range(3)]
+    now = timezone.now()
+    trending.store_scores([(answers[0].pk, 3.0)], now)
+    rail = caching.versions(["rail"])["rail"]
+    listing = caching.versions(["trending"])["trending"]
+    trending.store_scores([(answers[1].pk, 5.0), (answers[0].pk, 3.0)], now)
+    assert caching.versions(["trending"])["trending"] != listing  # at once
+    assert caching.versions(["rail"])["rail"] == rail  # not yet
+    later = now + datetime.timedelta(hours=1, seconds=1)
+    trending.store_scores([(answers[2].pk, 9.0)], later)
+    assert caching.versions(["rail"])["rail"] != rail
+    assert Ranking.objects.get(key="rail").value == [answers[2].pk]
+    cache.delete(trending.RAIL_CACHE_KEY)  # read back from the database
+    rail = caching.versions(["rail"])["rail"]
+    trending.store_scores([(answers[2].pk, 9.5)], later)  # same order
+    assert caching.versions(["rail"])["rail"] == rail
