@@ -190,9 +190,12 @@ class Corpus:
             section += 1
         return "\n\n".join(parts)
 
-    def create_views(self, total, days, progress, batch=20000):
-        """`total` daily rows, spread over the answers, popular ones first."""
+    def create_views(self, total, days, progress, batch=20000, newest=None):
+        """`total` daily rows, spread over the answers, popular ones first:
+        the `newest` answers only when given (those just created, whose days
+        hold no rows yet)."""
         ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+        ids = ids[-newest:] if newest else ids
         today = timezone.localdate()
         per_answer, extra = divmod(total, len(ids))
         rows, done = [], 0

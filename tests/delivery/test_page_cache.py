@@ -239,3 +239,10 @@ def test_static_files_do_not_touch_the_page_cache(client, db, monkeypatch):
 
     monkeypatch.setattr(caching.cache, "get", no_cache)
     client.get("/static/css/site.css")
+
+
+def test_a_page_says_whether_it_came_from_the_cache(client, make_article):
+    """make bench counts hits by this header."""
+    url = make_article().get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"

@@ -72,7 +72,7 @@ class Command(BaseCommand):
             progress.done()
         if views:
             progress = Progress(self.stdout, views, "view rows")
-            corpus.create_views(views, days, progress.update)
+            corpus.create_views(views, days, progress.update, newest=count)
             progress.done()
         if connection.vendor == "postgresql":
             self.stdout.write("Updating the planner's statistics (ANALYZE)…")

@@ -38,6 +38,7 @@ from articles.models import Article, ArticleView
 from suggestions.forms import sign_render_time
 from suggestions.models import Suggestion
 from topics.models import QuestionType, Topic
+from whatanswers.bench_mix import MixReport
 
 HOST = "127.0.0.1"
 PORTS = {"cached": 8311, "uncached": 8312, "bare": 8313}
@@ -71,12 +72,31 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument(
             "--only",
-            choices=["pages", "trending", "search", "suggest", "views"],
+            choices=["pages", "trending", "search", "suggest", "views", "mix"],
             action="append",
-            help="measure only this (repeatable); everything by default",
+            help="measure only this (repeatable); all but the mix by default",
         )
+        parser.add_argument(
+            "--mix",
+            action="store_true",
+            help="the realistic mix only (bench_mix): same as --only mix",
+        )
+        parser.add_argument("--mix-seconds", type=int, default=120)
+        parser.add_argument("--seed", type=int, default=1)
 
-    def handle(self, *args, scale, duration, rounds, connections, only, **options):
+    def handle(
+        self,
+        *args,
+        scale,
+        duration,
+        rounds,
+        connections,
+        only,
+        mix,
+        mix_seconds,
+        seed,
+        **options,
+    ):
         if not shutil.which("wrk"):
             raise CommandError(
                 "wrk is not installed: apt-get install wrk (make bench does this "
@@ -85,9 +105,13 @@ class Command(BaseCommand):
         self.duration, self.connections = duration, connections
         self._prepare(scale)
         with ExitStack() as servers:
-            for name in PORTS:
-                servers.enter_context(Server(name, PORTS[name]))
-            wanted = set(only or ["pages", "trending", "search", "suggest", "views"])
+            self.servers = {
+                name: servers.enter_context(Server(name, PORTS[name])) for name in PORTS
+            }
+            everything = ["pages", "trending", "search", "suggest", "views"]
+            wanted = set(only or (["mix"] if mix else everything))
+            if "mix" in wanted or mix:
+                MixReport(self, seed, mix_seconds, Background, PORTS).run()
             if "pages" in wanted:
                 self._measure_pages(self._pages(), rounds)
             if "trending" in wanted:
