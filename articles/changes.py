@@ -68,7 +68,11 @@ def answer_saved(sender, instance, raw=False, **kwargs):
     moved = not before or any(before.get(f) != getattr(article, f) for f in VISIBILITY)
     if moved:
         postings.sync([article.pk])
-    answer_changed(article, before, ranking_changed=moved)
+    live = Article.Status.PUBLISHED
+    # Gone from public view: no page may show it again, not even stale.
+    gone = before.get("status") == live and article.status != live
+    hidden = article.exclude_from_trending and not before.get("exclude_from_trending")
+    answer_changed(article, before, ranking_changed=moved, hard=gone or hidden)
     search.reindex_on_commit(article.pk)
     if not before or any(
         before.get(f) != getattr(article, f) for f in ("question", "topic_id")
@@ -84,7 +88,7 @@ def answer_saved(sender, instance, raw=False, **kwargs):
 
 def answer_deleted(sender, instance, **kwargs):
     before = {**getattr(instance, "_as_loaded", {}), "status": None}
-    answer_changed(instance, before, ranking_changed=False)
+    answer_changed(instance, before, ranking_changed=False, hard=True)
     search.remove_on_commit(instance)
 
 
@@ -95,13 +99,14 @@ def answer_went_live(sender, article, immediate=False, **kwargs):
     answer_changed(article, before={"status": None}, ranking_changed=not immediate)
 
 
-def answer_changed(article, before=None, ranking_changed=True):
-    """Make every page that shows `article` (as it is now or was) fresh."""
+def answer_changed(article, before=None, ranking_changed=True, hard=False):
+    """Make every page that shows `article` (as it is now or was) fresh;
+    `hard` when no page may show what it was, not even while re-rendered."""
     before = before or {}
     live = Article.Status.PUBLISHED
     if article.pk and live not in (before.get("status"), article.status):
         # A draft edit shows on no public page: only its own address.
-        bump_now_and_on_commit(f"answer:{article.pk}")
+        bump_now_and_on_commit(f"answer:{article.pk}", hard=hard)
         return
     topics = {article.topic_id, before.get("topic_id")} - {None}
     types = {article.question_type_id, before.get("question_type_id")} - {None}
@@ -120,7 +125,7 @@ def answer_changed(article, before=None, ranking_changed=True):
         trending.store_newest()
         if trending.newest_shown():  # a young site: the newest fill the lists
             names += ["trending", "rail"]
-    bump_now_and_on_commit(*names)
+    bump_now_and_on_commit(*names, hard=hard)
     if ranking_changed:
         _rerank(article.pk)
 
@@ -170,9 +175,9 @@ def _count_view(sender, request, of, **kwargs):
     trending.count_view(request, of)
 
 
-def bump_now_and_on_commit(*names):
-    caching.bump(*names)
-    transaction.on_commit(partial(caching.bump, *names))
+def bump_now_and_on_commit(*names, hard=False):
+    caching.bump(*names, hard=hard)
+    transaction.on_commit(partial(caching.bump, *names, hard=hard))
 
 
 def _rerank(article_id):

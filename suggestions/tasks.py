@@ -1,6 +1,7 @@
 """Background work for suggestions, run by `manage.py db_worker`."""
 
 import logging
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -19,17 +20,21 @@ logger = logging.getLogger(__name__)
 
 
 SIMILAR_BATCH = 500
+SIMILAR_SECONDS = 5
 
 
 @task()
-def count_similar(batch=SIMILAR_BATCH):
+def count_similar(batch=SIMILAR_BATCH, seconds=SIMILAR_SECONDS):
     """Count the published answers that look like each new suggestion, and
     guess its topic and question type from them (for the dashboard).
 
     Periodic (manage.py run_scheduler): the suggest POST only stores the
-    question. Returns how many suggestions were counted.
+    question. Returns how many suggestions were counted. A run stops after
+    about `seconds`, so that a flood of suggestions (a search each) never
+    holds the one worker back from the periodic tasks; the next run goes on.
     """
     done, detect = 0, QuestionType.objects.detector()
+    deadline = time.monotonic() + seconds
     while True:
         pending = list(
             Suggestion.objects.filter(similar_count__isnull=True)
@@ -45,7 +50,9 @@ def count_similar(batch=SIMILAR_BATCH):
                 topic_guess_id=topics[0][0] if topics else None,
                 type_guess=qtype,
             )
-        done += len(pending)
+            done += 1
+            if time.monotonic() > deadline:
+                return done
         if len(pending) < batch:
             return done
 

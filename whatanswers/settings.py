@@ -246,6 +246,9 @@ TRENDING_RAIL_SECONDS = env_int("TRENDING_RAIL_SECONDS", 3600)
 
 # Whole pages for anonymous visitors, kept fresh by versioned keys.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10 * 60)
+# A page made stale by an edit, a publish or its age is served for at most
+# this long while one request renders it again (never after an unpublish).
+PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 5)
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 5 * 60)
 # Pages each process also keeps in its own memory (about 20 KB each).

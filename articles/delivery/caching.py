@@ -12,6 +12,12 @@ either.
 Only anonymous GETs without a session are served from or stored in the cache;
 logged-in staff always get fresh pages.
 
+No stampede: when a page is stale (a token moved, or it expired), the first
+request to see it claims its rendering (RENDERING_PREFIX) and renders it
+again; for up to PAGE_STALE_SECONDS the others are served the old copy
+("X-Page-Cache: stale"). Not after a hard bump: an unpublished, trashed or
+deleted answer never shows again (HARD_PREFIX).
+
 A change always wins over the cache:
 - Tokens are numbers from one counter in the cache (SEQUENCE_KEY), so they
   tell when they were made. A miss reads the counter before rendering; a
@@ -31,6 +37,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,6 +52,11 @@ from articles.delivery import cache_repair, page_tokens
 PAGE_PREFIX = "page:v3:"
 VERSION_PREFIX = "ver2:"
 SEQUENCE_KEY = VERSION_PREFIX + "sequence"
+# The token number of a dependency's last hard bump (an answer unpublished,
+# trashed or deleted): a page stored before it is never served, not even
+# stale; and who is rendering a stale page again (RENDERING_PREFIX + key).
+HARD_PREFIX = "hard1:"
+RENDERING_PREFIX = "rendering1:"
 # The only query a cached page may have; any other is rendered, not kept, so
 # the variants of one path stay as few as its pages.
 CACHED_QUERY = re.compile(r"(page=[1-9][0-9]{0,5})?")
@@ -76,23 +88,30 @@ def _sequence():
         return None
 
 
-def _write_tokens(names):
+def _write_tokens(names, hard=False):
     """New tokens for `names` in the cache; True only if it took them all."""
     number = _sequence()
     if number is None:
         return False
-    failed = cache.set_many({VERSION_PREFIX + n: number for n in names}, None)
+    tokens = {VERSION_PREFIX + n: number for n in names}
+    if hard:
+        tokens.update({HARD_PREFIX + n: number for n in names})
+    failed = cache.set_many(tokens, None)
     if failed:
         return False
     page_tokens.announce(names)
     return True
 
 
-def bump(*names):
-    """Give each dependency a new version: pages showing it are now stale."""
+def bump(*names, hard=False):
+    """Give each dependency a new version: pages showing it are now stale.
+
+    A stale page may still be served for up to PAGE_STALE_SECONDS while one
+    request renders it again, unless the bump is `hard`: what it removes
+    (an unpublished answer) must not be seen again."""
     if not names:
         return
-    if not _write_tokens(names):
+    if not _write_tokens(names, hard):
         page_tokens.mirror.distrust()  # drops every copy, these included
         cache_repair.record(names)
 
@@ -108,10 +127,11 @@ def trusted():
     if status == page_tokens.SILENT:
         # Read from Redis, not from the copies, once no lost bump waits: one
         # small query, where refusing the cache would render every page.
-        return cache_repair.settle(_write_tokens)
+        return cache_repair.settle(partial(_write_tokens, hard=True))
     if status == page_tokens.UNCONFIRMED:
         session = page_tokens.mirror.session()
-        if cache_repair.settle(_write_tokens):
+        # Hard: what a lost bump was about is not known any more.
+        if cache_repair.settle(partial(_write_tokens, hard=True)):
             page_tokens.mirror.confirm(session)
             return page_tokens.mirror.status() == page_tokens.LIVE
     return False
@@ -218,11 +238,18 @@ class PageCacheMiddleware:
         hit = self._local_hit(local_key)
         if hit is None:
             key = self._key(request, gzip)
-            hit, started = self._shared_hit(key, local_key)
+            hit, started, rendering = self._shared_hit(key, local_key)
         if hit is not None:
-            return self._replay(request, hit)
-        response = self.get_response(request)
-        self._store(key, local_key, response, started)
+            response = self._replay(request, hit)
+            if "stale" in hit:
+                response[CACHE_HEADER] = "stale"
+            return response
+        try:
+            response = self.get_response(request)
+            self._store(key, local_key, response, started)
+        finally:
+            if rendering:  # stored or not, the next request may render it
+                cache.delete(RENDERING_PREFIX + key)
         return response
 
     def _cacheable_request(self, request):
@@ -256,15 +283,43 @@ class PageCacheMiddleware:
         return entry
 
     def _shared_hit(self, key, local_key):
-        """(the page, None) on a hit; else (None, the token counter now), read
-        in the same round trip, before the page is rendered."""
+        """(the page, None, False) on a hit; else (None, the token counter
+        now, read in the same round trip before the page is rendered, and
+        whether this request holds the page's rendering lock). A stale page
+        comes back as a hit while another request renders it
+        (`_serve_stale`)."""
         found = cache.get_many([key, SEQUENCE_KEY])
         entry, started = found.get(key), found.get(SEQUENCE_KEY)
         if started is None:
             started = _sequence()  # any later bump takes a greater number
-        if entry is None or versions(entry["deps"]) != entry["deps"]:
-            return None, started
-        return self._keep(local_key, entry), None
+        if entry is None:
+            return None, started, False
+        current = versions(entry["deps"])
+        if current == entry["deps"] and time.time() < entry["expires"]:
+            return self._keep(local_key, entry), None, False
+        if not self._may_serve_stale(entry, current):
+            return None, started, False
+        if cache.add(RENDERING_PREFIX + key, 1, settings.PAGE_STALE_SECONDS):
+            return None, started, True  # this request renders it again
+        headers = ResponseHeaders(entry["headers"])._store  # as _keep does
+        return {**entry, "header_store": headers, "stale": True}, None, False
+
+    @staticmethod
+    def _may_serve_stale(entry, current):
+        """Stale only by edits and publishes (soft bumps) or by age, not by
+        an unpublish, a trash or a delete, nor by a cache that lost tokens."""
+        if settings.PAGE_STALE_SECONDS <= 0:
+            return False
+        stored = entry["deps"]
+        changed = [name for name, token in stored.items() if current[name] != token]
+        if not all(isinstance(current[name], int) for name in changed):
+            return False  # a token of this request only: the cache is not sure
+        if not changed:
+            return True  # only too old
+        hard = cache.get_many([HARD_PREFIX + name for name in changed])
+        return not any(
+            hard.get(HARD_PREFIX + name, 0) > stored[name] for name in changed
+        )
 
     def _keep(self, key, entry):
         # Headers are checked once here, not on every hit (see _replay).
@@ -321,7 +376,8 @@ class PageCacheMiddleware:
             "counts": getattr(response, "page_counts_view_of", None),
             "expires": time.time() + settings.PAGE_CACHE_SECONDS,
         }
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        # Kept past its expiry for as long as it may be served stale.
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS + settings.PAGE_STALE_SECONDS)
         self._keep(local_key, entry)
         response[CACHE_HEADER] = "miss"
 

@@ -65,6 +65,15 @@ def test_new_suggestion_knows_how_many_answers_look_similar(make_article):
     assert count_similar.call() == 0  # each suggestion is counted once
 
 
+def test_a_flood_of_suggestions_is_counted_a_slice_per_run(make_article):
+    """Each run stops after its time, so the worker gets back to the rest."""
+    make_article("What causes hiccups?")
+    for n in range(3):
+        submit(f"What causes hiccups number {n}?")
+    assert count_similar.call(seconds=0) == 1  # past its time after one
+    assert count_similar.call() == 2
+
+
 def test_moves_record_who_when_from_to_and_note(editor, make_article):
     suggestion = submit("What causes hiccups?")
     suggestion.approve(by=editor, note="Popular")

@@ -413,8 +413,13 @@ class Background:
         return self
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        self.process.terminate()  # the worker finishes its task first
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            print(f"{self.command} did not stop within 30 s: killed.", file=sys.stderr)
+            self.process.kill()
+            self.process.wait()
 
 
 class Fetched:
