@@ -274,6 +274,11 @@ def store_newest():
     return ids
 
 
+def may_list():
+    """Every answer id trending() may pick from (it reads no further)."""
+    return [pk for pk, _score in trending_scores()[:SHOWN]] + newest_ids()[:SHOWN]
+
+
 def trending(limit=5, exclude=()):
     """The top `limit` answers by trending score, in one query by key.
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from articles.delivery import caching
+from articles.discovery import trending
 from articles.discovery.rankings import related_candidates
 from articles.discovery.related import related_sections
 from articles.syndication import share_images
@@ -71,8 +72,8 @@ def article_fragments(request, article, **tokens):
     """The answer page's parts: `answer` (html, json_ld), `related_html` and
     `browse_html`. `tokens` are the current versions of the answer, its topic
     and type rows, its stored related candidates, the trending rail and the
-    browse counts ("site"). A draft
-    without a type yet (previewed) has no related sections."""
+    browse counts ("site"). A draft without a type yet (previewed) has no
+    related sections."""
     return cached_fragments(
         {
             "answer": (
@@ -102,9 +103,18 @@ def render_related(article):
     has none."""
     if not article.question_type_id:
         return {"main": "", "rail": "", "shows": ""}
-    sections = related_sections(article, related_candidates(article))
+    candidates = related_candidates(article)
+    # The tokens of every answer the sections may list, read before their
+    # rows: a change landing in between leaves a part that looks stale,
+    # never one that looks fresh.
+    may_list = {pk for ids in candidates.values() for pk in ids}
+    may_list.update(trending.may_list())
+    tokens = caching.versions([f"answer:{pk}" for pk in may_list])
+    sections = related_sections(article, candidates)
     listed = [f"answer:{a.pk}" for section in sections for a in section.articles]
-    tokens = caching.versions(listed) if listed else {}
+    missing = [name for name in listed if name not in tokens]
+    if missing:  # not foreseen: the best that is left
+        tokens.update(caching.versions(missing))
     parts = {
         part: render_to_string(
             "includes/related.html",

@@ -15,6 +15,7 @@ from articles.discovery import trending
 from articles.discovery.tasks import refresh_rankings
 from articles.editorial import publishing
 from articles.models import Article, Ranking
+from articles.pages import fragments
 
 pytestmark = pytest.mark.django_db
 BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Chrome/126"}
@@ -97,3 +98,25 @@ def test_the_rail_follows_the_trending_list_at_most_every_so_often(
     rail = caching.versions(["rail"])["rail"]
     trending.store_scores([(answers[2].pk, 9.5)], later)  # same order
     assert caching.versions(["rail"])["rail"] == rail
+
+
+def test_a_change_while_the_related_part_renders_does_not_stay(
+    make_article, monkeypatch
+):
+    """The listed answers' tokens are read before their rows: an edit that
+    lands between the two leaves a part that is rendered again next time."""
+    page = make_article("What causes a page?", tags=["shared"])
+    listed = make_article("What causes an old title?", tags=["shared"])
+    sections = fragments.related_sections
+
+    def edit_meanwhile(article, candidates):
+        found = sections(article, candidates)  # the old row is read
+        monkeypatch.setattr(fragments, "related_sections", sections)
+        Article.objects.filter(pk=listed.pk).update(question="What causes a new one?")
+        caching.bump(f"answer:{listed.pk}")
+        return found
+
+    monkeypatch.setattr(fragments, "related_sections", edit_meanwhile)
+    url = page.get_absolute_url()
+    assert "old title" in get(url).content.decode()  # rendered before the edit
+    assert "new one" in get(url).content.decode()
