@@ -7,8 +7,8 @@ So TagPosting keeps a row per (tag, published answer) with the answer's
 topic, type and date, indexed so that "the newest PER_TAG answers under this
 tag in this topic" is one short index range, however large the site is.
 
-`sync()` keeps an answer's rows in step when it, or its tags, change
-(articles.changes); `rebuild()` writes them all after a bulk load. Two
+`sync()` keeps answers' rows in step when they, or their tags, change
+(articles.changes) or are loaded in bulk (generate_answers). Two
 sources answer the ranking's questions: `Postings` reads the database for
 one answer, `LoadedPostings` holds the whole site in memory for ranking
 every answer in one pass (articles.discovery.rankings.rank_all).
@@ -26,7 +26,6 @@ from articles.discovery.models import TagPosting
 
 # Answers read per tag and section: the longest section keeps 20 candidates.
 PER_TAG = 25
-BATCH = 5000
 
 
 def sync(article_ids):
@@ -37,32 +36,15 @@ def sync(article_ids):
         TagPosting.objects.bulk_create(_rows(article_ids))
 
 
-def rebuild(progress=None):
-    """Every answer's rows anew, BATCH answers at a time; returns the count.
-    `progress(done, total)` is called after each batch."""
-    ids = list(
-        Article.objects.filter(status=Article.Status.PUBLISHED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    with transaction.atomic():
-        TagPosting.objects.all().delete()
-        for start in range(0, len(ids), BATCH):
-            TagPosting.objects.bulk_create(_rows(ids[start : start + BATCH]), 1000)
-            if progress is not None:
-                progress(min(start + BATCH, len(ids)), len(ids))
-    return len(ids)
-
-
 def _rows(article_ids):
-    answers = dict(
-        (pk, (topic, qtype, at))
+    answers = {
+        pk: (topic, qtype, at)
         for pk, topic, qtype, at in Article.objects.filter(
             pk__in=article_ids,
             status=Article.Status.PUBLISHED,
             question_type__isnull=False,
         ).values_list("pk", "topic_id", "question_type_id", "published_at")
-    )
+    }
     tagged = TaggedItem.objects.filter(
         content_type=ContentType.objects.get_for_model(Article),
         object_id__in=list(answers),

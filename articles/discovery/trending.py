@@ -114,14 +114,24 @@ def compute_scores(now=None, limit=TOP):
     )
 
 
+def _stored():
+    """The stored list as {"scores", "at"}, from the cache, else from the
+    database (and then cached); None on a site that never stored one."""
+    stored = cache.get(CACHE_KEY)
+    if stored is None:
+        row = _load_rankings().get(RANKING_KEY)
+        if row is None:
+            return None
+        stored = {"scores": row.value, "at": row.computed_at.timestamp()}
+        cache.set(CACHE_KEY, stored, None)
+    return stored
+
+
 def stored_scores():
     """The stored list as trending_scores() gives it, but never computed:
     for the rankings, which must not store a list before anyone read."""
-    stored = cache.get(CACHE_KEY)
-    if stored is not None:
-        return [tuple(pair) for pair in stored["scores"]]
-    row = _load_rankings().get(RANKING_KEY)
-    return [tuple(pair) for pair in row.value] if row is not None else []
+    stored = _stored()
+    return [tuple(pair) for pair in stored["scores"]] if stored else []
 
 
 def trending_scores():
@@ -132,13 +142,9 @@ def trending_scores():
     request enqueues a refresh and everyone keeps reading the old list until
     it lands. Only a site that has never stored one computes it here, once.
     """
-    stored = cache.get(CACHE_KEY)
+    stored = _stored()
     if stored is None:
-        row = _load_rankings().get(RANKING_KEY)
-        if row is None:
-            return store_scores(compute_scores())
-        stored = {"scores": row.value, "at": row.computed_at.timestamp()}
-        cache.set(CACHE_KEY, stored, None)
+        return store_scores(compute_scores())
     age = timezone.now().timestamp() - stored["at"]
     if age > settings.TRENDING_CACHE_SECONDS:
         stored = _newer_stored(stored)
