@@ -155,7 +155,11 @@ def _topic_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     bump_now_and_on_commit(
-        f"topic:{instance.pk}", f"topic-row:{instance.pk}", "site", "latest"
+        f"topic:{instance.pk}",
+        f"topic-row:{instance.pk}",
+        "site",
+        "browse",
+        "latest",
     )
     if kwargs.get("created") is False:
         # Its answers' cards show its name. The task redraws only the cards
@@ -166,7 +170,11 @@ def _topic_changed(sender, instance, raw=False, **kwargs):
 def _type_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         bump_now_and_on_commit(
-            f"type:{instance.pk}", f"type-row:{instance.pk}", "site", "latest"
+            f"type:{instance.pk}",
+            f"type-row:{instance.pk}",
+            "site",
+            "browse",
+            "latest",
         )
 
 

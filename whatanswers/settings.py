@@ -243,9 +243,14 @@ TRENDING_WINDOW_DAYS = env_int("TRENDING_WINDOW_DAYS", 14)
 TRENDING_CACHE_SECONDS = env_int("TRENDING_CACHE_SECONDS", 5 * 60)
 # The trending rail beside every answer follows the list at most this often.
 TRENDING_RAIL_SECONDS = env_int("TRENDING_RAIL_SECONDS", 3600)
+# The browse counts beside every answer follow at most this often (listings
+# and home follow on every scheduled pass).
+ANSWER_BROWSE_SECONDS = env_int("ANSWER_BROWSE_SECONDS", 3600)
 
-# Whole pages for anonymous visitors, kept fresh by versioned keys.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10 * 60)
+# Whole pages for anonymous visitors, kept fresh by versioned keys: a change
+# makes stale exactly the pages that show it, so a copy may live for hours,
+# and the long tail stays cached between its rare visits.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 6 * 3600)
 # A page made stale by an edit, a publish or its age is served for at most
 # this long while one request renders it again (never after an unpublish).
 PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 5)

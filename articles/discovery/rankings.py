@@ -33,7 +33,10 @@ from topics.models import QuestionType, Topic, TopicTypeCount
 
 logger = logging.getLogger(__name__)
 BULK = 1000  # answers ranked and stored together by rank_all
-BROWSE_KEY = "browse"  # the digest of the browse counts pages were told of
+# The digests of the browse counts pages were last told of: listings and home
+# ("site" token), and answer pages ("browse" token), which follow less often.
+BROWSE_KEY = "browse"
+ANSWER_BROWSE_KEY = "browse-answers"
 
 
 def published_total():
@@ -153,19 +156,24 @@ def refresh_tag_frequencies():
     return len(counts)
 
 
-def browse_changed():
-    """Have the browse sections' names or counts moved since pages were last
-    told (the "site" token)? They show on every page, so a change there is
-    passed on by the schedule (refresh_rankings), not by every publish."""
+def browse_changed(key=BROWSE_KEY, every=0):
+    """Have the browse sections' names or counts moved since the pages under
+    `key` were last told, at least `every` seconds ago? They show on every
+    page, so a change there is passed on by the schedule (refresh_rankings),
+    not by every publish."""
     shown = [
         list(model.objects.order_by("pk").values_list("pk", "name", "published_count"))
         for model in (Topic, QuestionType)
     ]
     digest = hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:32]
-    if Ranking.objects.filter(key=BROWSE_KEY, value=digest).exists():
+    told = Ranking.objects.filter(key=key).first()
+    now = timezone.now()
+    if told is not None and (
+        told.value == digest or (now - told.computed_at).total_seconds() < every
+    ):
         return False
     Ranking.objects.update_or_create(
-        key=BROWSE_KEY, defaults={"value": digest, "computed_at": timezone.now()}
+        key=key, defaults={"value": digest, "computed_at": now}
     )
     return True
 

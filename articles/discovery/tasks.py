@@ -6,6 +6,7 @@ which queues it when the list is old. Every task is idempotent: running one
 twice does no harm.
 """
 
+from django.conf import settings
 from django.tasks import task
 
 from articles.core.models import Article
@@ -45,5 +46,11 @@ def refresh_rankings():
         caching.bump("latest", "trending")
     if rankings.browse_changed():
         caching.bump("site")
+    # Every answer page shows them too: following each minute there would
+    # make the whole long tail stale, so answer pages follow at most every
+    # ANSWER_BROWSE_SECONDS, all from the same stored part (pages.fragments).
+    every = settings.ANSWER_BROWSE_SECONDS
+    if rankings.browse_changed(rankings.ANSWER_BROWSE_KEY, every):
+        caching.bump("browse")
     rankings.refresh_tag_frequencies()
     return rankings.refresh_stale_related()

@@ -72,8 +72,8 @@ def article_fragments(request, article, **tokens):
     """The answer page's parts: `answer` (html, json_ld), `related_html` and
     `browse_html`. `tokens` are the current versions of the answer, its topic
     and type rows, its stored related candidates, the trending rail and the
-    browse counts ("site"). A draft without a type yet (previewed) has no
-    related sections."""
+    browse counts as answer pages are told of them ("browse"). A draft
+    without a type yet (previewed) has no related sections."""
     return cached_fragments(
         {
             "answer": (
@@ -88,7 +88,7 @@ def article_fragments(request, article, **tokens):
                 lambda value: _still_current(value.get("shows", "")),
             ),
             "browse_html": (
-                ("browse", tokens["site"]),
+                ("browse-answers", tokens["browse"]),
                 lambda: render_to_string("includes/browse.html", browse_context()),
             ),
         }

@@ -59,14 +59,15 @@ def render_article(request, article, preview=False):
     """The article page; a preview (articles.editorial.preview) is the same page."""
     # What the page shows, and nothing else: the topic's and type's own rows
     # (not their listings, which every publish there changes), the related
-    # answers it lists (below), the trending rail and the browse counts.
+    # answers it lists (below), the trending rail and the browse counts
+    # (as answer pages are told of them: the "browse" token).
     answer, topic, qtype, related = (
         f"answer:{article.pk}",
         f"topic-row:{article.topic_id}",
         f"type-row:{article.question_type_id}",
         f"related:{article.pk}",
     )
-    tokens = versions([answer, topic, qtype, related, "rail", "site"])
+    tokens = versions([answer, topic, qtype, related, "rail", "browse"])
     article.topic = row_by_version(Topic, article.topic_id, tokens[topic])
     if article.question_type_id is not None:  # only a draft's preview has none
         article.question_type = row_by_version(
@@ -80,7 +81,7 @@ def render_article(request, article, preview=False):
         type=tokens[qtype],
         related=tokens[related],
         rail=tokens["rail"],
-        site=tokens["site"],
+        browse=tokens["browse"],
     )
     response = render(
         request,
@@ -88,7 +89,7 @@ def render_article(request, article, preview=False):
         {"article": article, "preview": preview, **fragments},
     )
     listed = shown_answers(fragments["related_html"])
-    response.shows = (answer, topic, qtype, related, "rail", "site", *listed)
+    response.shows = (answer, topic, qtype, related, "rail", "browse", *listed)
     return response
 
 

@@ -32,8 +32,9 @@ def cached(url):
 
 
 def test_publishing_elsewhere_keeps_an_answer_page_cached(
-    make_article, make_topic, make_type
+    make_article, make_topic, make_type, settings
 ):
+    settings.ANSWER_BROWSE_SECONDS = 3600
     reader = make_article("What causes a quiet page?", tags=["quiet"])
     make_article("What causes a neighbour?", tags=["quiet"])
     elsewhere = make_article(
@@ -44,17 +45,38 @@ def test_publishing_elsewhere_keeps_an_answer_page_cached(
         question_type=make_type(),
         tags=["loud"],
     )
-    url = reader.get_absolute_url()
-    get(url)
-    assert cached(url)
+    refresh_rankings.call()  # pages have been told of the counts
+    url, listing = reader.get_absolute_url(), "/topics/"
+    get(url), get(listing)
+    assert cached(url) and cached(listing)
     publishing.publish(elsewhere)
+    assert cached(url) and cached(listing)
+    # The browse counts follow on the schedule: on listings at its next
+    # pass, beside answers at most every ANSWER_BROWSE_SECONDS.
+    refresh_rankings.call()
+    assert not cached(listing)
     assert cached(url)
-    # The browse counts on it follow on the schedule, once.
+    an_hour_ago = timezone.now() - datetime.timedelta(seconds=3601)
+    Ranking.objects.filter(key="browse-answers").update(computed_at=an_hour_ago)
     refresh_rankings.call()
     assert not cached(url)
     assert cached(url)
+    assert str(elsewhere.topic.name) in get(url).content.decode()
     refresh_rankings.call()  # nothing moved since: no bump
+    assert cached(url) and cached(listing)
+
+
+def test_a_renamed_topic_shows_beside_answers_at_once(make_article, make_topic):
+    reader = make_article("What causes a quiet page?")
+    refresh_rankings.call()
+    url = reader.get_absolute_url()
+    get(url)
     assert cached(url)
+    topic = reader.topic
+    topic.name = "Renamed Topic"
+    topic.save()
+    assert not cached(url)
+    assert "Renamed Topic" in get(url).content.decode()
 
 
 def test_an_edit_makes_stale_only_the_answer_pages_that_list_it(
