@@ -12,9 +12,16 @@ wrk runs one connection per thread, so each response belongs to the last
 request its thread sent: the Lua script counts page-cache hits (the
 X-Page-Cache header) per kind of page and per second. From those seconds,
 the report also shows how the answers' hit rate moved after each change.
+
+Before the measured window the cache is warmed with the WARM requests that
+precede it in the same seeded list: each distinct address is fetched once,
+which leaves the cache as those requests would have, since copies live for
+hours (PAGE_CACHE_SECONDS). A page served stale while it is rendered again
+counts as served from the cache.
 """
 
 import bisect
+import http.client
 import itertools
 import os
 import random
@@ -23,11 +30,13 @@ import subprocess
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connection
 
 from articles.editorial import publishing
+from articles.management.commands.generate_answers import Progress
 from articles.models import Article
 from topics.models import QuestionType, Topic, TopicTypeCount
 
@@ -37,6 +46,9 @@ EDIT_SECONDS = 10
 DRAFTS = 30  # long-tail answers taken back to draft, then published one by one
 ADDRESSES = 200_000
 BEFORE, AFTER = 8, 2  # seconds of hit rate compared around each change
+# Requests before the measured window whose pages the cache holds: about a
+# quarter of an hour of the target rate's traffic.
+WARM = 300_000
 
 LUA = r"""
 local threads = {}
@@ -62,7 +74,8 @@ end
 function response(status, headers, body)
   local key = current .. " " .. os.time()
   totals[key] = (totals[key] or 0) + 1
-  if headers["X-Page-Cache"] == "hit" then hits[key] = (hits[key] or 0) + 1 end
+  local cached = headers["X-Page-Cache"]
+  if cached == "hit" or cached == "stale" then hits[key] = (hits[key] or 0) + 1 end
   if status >= 400 then bad = bad + 1 end
 end
 function done(summary, latency, requests)
@@ -221,6 +234,35 @@ class Editor(threading.Thread):
         return "edit"
 
 
+def warm(port, paths, progress, threads=8):
+    """Fetch each of `paths` once; anything but a 200 stops it."""
+    todo, lock, done = iter(paths), threading.Lock(), [0]
+
+    def fetch_all():
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            while True:
+                with lock:
+                    path = next(todo, None)
+                if path is None:
+                    return
+                client.request("GET", path)
+                response = client.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"warming: {path} answered {response.status}")
+                with lock:
+                    done[0] += 1
+                    if done[0] % 1000 == 0 or done[0] == len(paths):
+                        progress.update(done[0])
+        finally:
+            client.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        for future in [pool.submit(fetch_all) for _ in range(threads)]:
+            future.result()
+
+
 def run_wrk(port, mix, seconds, connections):
     """wrk over the mix; a MixResult with the counts parsed from its report."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -275,16 +317,17 @@ class MixReport:
 
     CONNECTIONS = 16
 
-    def __init__(self, command, seed, seconds, background, ports):
+    def __init__(self, command, seed, seconds, background, ports, warm=WARM):
         self.command, self.seed, self.seconds = command, seed, seconds
-        self.background, self.ports = background, ports
+        self.background, self.ports, self.warm = background, ports, warm
         self.out = command.stdout
 
     def run(self):
         bare = run_wrk(self.ports["bare"], [("bare", "/?size=16000")], 10, 16)
         drafts = take_drafts(self.seed)
         try:
-            mix = addresses(self.seed, drafts)
+            everything = addresses(self.seed, drafts, self.warm + ADDRESSES)
+            earlier, mix = everything[: self.warm], everything[self.warm :]
             editable = sorted(
                 {path.split("/")[2] for k, path in mix[:2000] if k == "answer"}
             )
@@ -294,6 +337,8 @@ class MixReport:
                 f"publish every {EDIT_SECONDS} s; worker and scheduler running."
             )
             with self.background("run_worker"), self.background("run_scheduler"):
+                if earlier:
+                    self._warm(earlier)
                 editor = Editor(self.seed, drafts, editable)
                 cpu = CpuMeter(self.command.servers["cached"])
                 editor.start()
@@ -310,6 +355,20 @@ class MixReport:
             ):
                 publishing.publish(article)  # as it was, for the next run
         self._report(result, bare, cpu_seconds)
+
+    def _warm(self, earlier):
+        self.out.write(
+            f"Warming the cache with the {len(earlier):,} requests before the "
+            "window (each distinct page once):"
+        )
+        paths = list(dict.fromkeys(path for _kind, path in earlier))
+        started = time.monotonic()
+        warm(self.ports["cached"], paths, Progress(self.out, len(paths), "pages"))
+        took = time.monotonic() - started
+        self.out.write(
+            f"Warmed {len(paths):,} pages in {took:.0f} s "
+            f"({len(paths) / took:.0f} first views a second)."
+        )
 
     def _report(self, result, bare, cpu_seconds):
         write = self.out.write
@@ -333,7 +392,7 @@ class MixReport:
                 continue
             warm = result.hit_rate(kind, late)
             write(
-                f"  {kind:<8} page-cache hits {overall:6.1%} overall, "
+                f"  {kind:<8} served from the cache {overall:6.1%} overall, "
                 f"{warm:6.1%} in the second half"
             )
         before, after = result.around_changes()

@@ -2,9 +2,12 @@
 the designed shares, and read back from wrk's report as it was counted."""
 
 from collections import Counter
+from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 import pytest
 
+from articles.delivery.caching import CACHE_HEADER
 from whatanswers import bench_mix
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +60,25 @@ def test_wrks_report_is_read_back_per_kind_and_second():
     assert result.hit_rate("answer", {100}) == pytest.approx(50 / 60)
     result.changes = [(101.4, "edit")]
     assert result.around_changes() == (pytest.approx(50 / 60), pytest.approx(0.5))
+
+
+class Recorded:
+    def __init__(self):
+        self.done = []
+
+    def update(self, done):
+        self.done.append(done)
+
+
+def test_warming_fetches_each_page_once_into_the_cache(site, live_server):
+    port = urlsplit(live_server.url).port
+    paths = [f"/q/{a.slug}/" for a in site[:5]] + ["/", "/topics/"]
+    progress = Recorded()
+    # One thread: the live server shares the test's SQLite connection.
+    bench_mix.warm(port, paths, progress, threads=1)
+    assert progress.done[-1] == len(paths)
+    for path in paths:  # now served from the cache
+        with urlopen(f"http://127.0.0.1:{port}{path}") as response:
+            assert response.headers[CACHE_HEADER] == "hit", path
+    with pytest.raises(RuntimeError, match="/q/no-such-answer/ answered 404"):
+        bench_mix.warm(port, ["/q/no-such-answer/"], progress)

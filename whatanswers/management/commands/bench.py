@@ -38,7 +38,7 @@ from articles.models import Article, ArticleView
 from suggestions.forms import sign_render_time
 from suggestions.models import Suggestion
 from topics.models import QuestionType, Topic
-from whatanswers.bench_mix import MixReport
+from whatanswers.bench_mix import WARM, MixReport
 
 HOST = "127.0.0.1"
 PORTS = {"cached": 8311, "uncached": 8312, "bare": 8313}
@@ -82,6 +82,12 @@ class Command(BaseCommand):
             help="the realistic mix only (bench_mix): same as --only mix",
         )
         parser.add_argument("--mix-seconds", type=int, default=120)
+        parser.add_argument(
+            "--mix-warm",
+            type=int,
+            default=WARM,
+            help="requests of the mix before its window whose pages are cached",
+        )
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(
@@ -94,6 +100,7 @@ class Command(BaseCommand):
         only,
         mix,
         mix_seconds,
+        mix_warm,
         seed,
         **options,
     ):
@@ -111,7 +118,7 @@ class Command(BaseCommand):
             everything = ["pages", "trending", "search", "suggest", "views"]
             wanted = set(only or (["mix"] if mix else everything))
             if "mix" in wanted or mix:
-                MixReport(self, seed, mix_seconds, Background, PORTS).run()
+                MixReport(self, seed, mix_seconds, Background, PORTS, mix_warm).run()
             if "pages" in wanted:
                 self._measure_pages(self._pages(), rounds)
             if "trending" in wanted:
@@ -360,8 +367,9 @@ class Server:
             "SUGGEST_RATE_LIMIT": "1000000000",
             "SEARCH_RATE_LIMIT": "1000000000",
             "SIMILAR_RATE_LIMIT": "1000000000",
-            "PAGE_CACHE_SECONDS": "0" if self.name == "uncached" else "600",
         }
+        if self.name == "uncached":
+            env["PAGE_CACHE_SECONDS"] = "0"
         env.setdefault("DJANGO_SECRET_KEY", settings.SECRET_KEY)
         app = (
             "whatanswers.bench_bare:application"
