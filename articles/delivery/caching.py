@@ -166,9 +166,7 @@ def versions(names):
         if number is not None:
             # Unique and never made by a change: pages rendered meanwhile
             # may still be stored under it (see _storable).
-            for key in missing:
-                cache.add(key, -number, None)
-            found.update(cache.get_many(missing))
+            found.update(_add_tokens({key: -number for key in missing}))
     tokens = {k.removeprefix(VERSION_PREFIX): v for k, v in found.items()}
     page_tokens.mirror.learn(tokens, generation)
     for name in names:
@@ -178,13 +176,26 @@ def versions(names):
     return tokens
 
 
-def depends_on(response, *names, counts_view_of=None):
+def _add_tokens(tokens):
+    """Add the tokens that are missing; {key: token} as the cache holds them."""
+    add_and_get_many = getattr(cache, "add_and_get_many", None)
+    if add_and_get_many is not None:
+        return add_and_get_many(tokens)  # Redis: one round trip
+    for key, token in tokens.items():
+        cache.add(key, token, None)
+    return cache.get_many(list(tokens))
+
+
+def depends_on(response, *names, counts_view_of=None, gone_at=None):
     """Mark `response` as a public page that shows `names`.
 
     `counts_view_of` is the answer id whose views a cached copy still counts.
+    `gone_at` is when the page stops being true (an answer's unpublish
+    time): no copy is served after it, not even stale.
     """
     response.page_dependencies = names
     response.page_counts_view_of = counts_view_of
+    response.page_gone_at = gone_at
     return response
 
 
@@ -308,8 +319,8 @@ class PageCacheMiddleware:
     def _may_serve_stale(entry, current):
         """Stale only by edits and publishes (soft bumps) or by age, not by
         an unpublish, a trash or a delete, nor by a cache that lost tokens."""
-        if settings.PAGE_STALE_SECONDS <= 0:
-            return False
+        if settings.PAGE_STALE_SECONDS <= 0 or entry.get("final"):
+            return False  # past its answer's unpublish time
         stored = entry["deps"]
         changed = [name for name, token in stored.items() if current[name] != token]
         if not all(isinstance(current[name], int) for name in changed):
@@ -368,13 +379,20 @@ class PageCacheMiddleware:
         if not _storable(deps, started):
             return  # changed while it was rendered, or the cache failed
         mark_public(response)
+        expires = time.time() + settings.PAGE_CACHE_SECONDS
+        gone_at = getattr(response, "page_gone_at", None)
+        # A copy that expires when its answer goes may not be served stale.
+        final = gone_at is not None and gone_at.timestamp() <= expires
+        if final:
+            expires = gone_at.timestamp()
         entry = {
             "deps": deps,
             "content": response.content,
             # A replayed copy says so, at no cost per hit (make bench counts it).
             "headers": {**dict(response.items()), CACHE_HEADER: "hit"},
             "counts": getattr(response, "page_counts_view_of", None),
-            "expires": time.time() + settings.PAGE_CACHE_SECONDS,
+            "expires": expires,
+            "final": final,
         }
         # Kept past its expiry for as long as it may be served stale.
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS + settings.PAGE_STALE_SECONDS)

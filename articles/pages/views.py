@@ -30,7 +30,7 @@ def home(request):
         "articles/home.html",
         {
             "trending": trending(SECTION_SIZE),
-            "latest": Article.objects.for_listing()[:10],
+            "latest": Article.objects.cards()[:10],
             "tokens": versions(["site"]),
             "json_ld": home_json_ld(),
             **browse_context(),
@@ -52,6 +52,7 @@ def article_detail(request, slug):
         response,
         *response.shows,
         counts_view_of=article.pk,
+        gone_at=article.unpublish_at,
     )
 
 

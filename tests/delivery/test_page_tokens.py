@@ -127,3 +127,27 @@ def test_a_listener_that_loses_redis_stops_trusting_its_copies(redis_cache):
         admin.client_kill_filter(_id=client["id"])
     wait_until(lambda: page_tokens.mirror.get(["site"]) is None)
     live_mirror()  # it reconnects by itself
+
+
+def test_missing_tokens_are_made_together_and_never_overwrite_one(redis_cache):
+    """A first view meets dozens of tokens never made (one per answer it
+    lists): they are added in one round trip, and a token that a bump made
+    meanwhile wins."""
+    live_mirror()
+    caching.bump("answer:1")
+    bumped = cache.get(caching.VERSION_PREFIX + "answer:1")
+    assert cache.add_and_get_many(
+        {
+            caching.VERSION_PREFIX + "answer:1": -7,
+            caching.VERSION_PREFIX + "answer:2": -7,
+        }
+    ) == {
+        caching.VERSION_PREFIX + "answer:1": bumped,
+        caching.VERSION_PREFIX + "answer:2": -7,
+    }
+    client = cache._cache.get_client()
+    assert client.ttl(cache.make_key(caching.VERSION_PREFIX + "answer:2")) == -1
+    names = [f"answer:{pk}" for pk in range(3, 40)]
+    made = caching.versions(names)
+    assert len(set(made.values())) == 1 and next(iter(made.values())) < 0
+    assert caching.versions(names) == made
