@@ -92,7 +92,7 @@ class TopicDetailView(AnswerListView):
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return self.topic.articles.for_listing()
+        return self.topic.articles.cards()
 
     def answer_count(self):
         return self.topic.published_count
@@ -118,7 +118,7 @@ class QuestionTypeDetailView(AnswerListView):
 
     def get_queryset(self):
         self.question_type = get_object_or_404(QuestionType, slug=self.kwargs["slug"])
-        return self.question_type.articles.for_listing()
+        return self.question_type.articles.cards()
 
     def answer_count(self):
         return self.question_type.published_count
@@ -136,9 +136,7 @@ class TopicTypeView(AnswerListView):
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["topic"])
         self.question_type = get_object_or_404(QuestionType, slug=self.kwargs["type"])
-        return self.topic.articles.for_listing().filter(
-            question_type=self.question_type
-        )
+        return self.topic.articles.cards().filter(question_type=self.question_type)
 
     def answer_count(self):
         row = TopicTypeCount.objects.filter(

@@ -44,6 +44,15 @@ class InvalidTransition(Exception):
     """A state change that the article's current state does not allow."""
 
 
+# What an answer card reads (articles.pages.cards), and what filters lists.
+CARD_FIELDS = (
+    "id", "slug", "question", "summary", "topic_id", "question_type_id",
+    "published_at", "exclude_from_trending",
+    "topic__id", "topic__name", "topic__slug",
+    "question_type__id", "question_type__name", "question_type__slug",
+)  # fmt: skip
+
+
 class ArticleQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def published(self):
         """What visitors may see: published, and not scheduled for later."""
@@ -58,6 +67,11 @@ class ArticleQuerySet(SearchableQuerySetMixin, models.QuerySet):
             .select_related("topic", "question_type")
             .order_by("-published_at", "-pk")
         )
+
+    def cards(self):
+        """for_listing() reading only what a card shows (articles.pages.cards):
+        no body, which is most of a row."""
+        return self.for_listing().only(*CARD_FIELDS)
 
 
 class Article(index.Indexed, models.Model):

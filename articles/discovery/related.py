@@ -48,7 +48,7 @@ def related_sections(article, candidates):
     """
     topic, qtype = article.topic, article.question_type
     wanted = {pk for ids in candidates.values() for pk in ids}
-    found = Article.objects.for_listing().filter(pk__in=wanted).in_bulk()
+    found = Article.objects.cards().filter(pk__in=wanted).in_bulk()
     plan = [
         (
             _("More %(type)s in %(topic)s") % {"type": qtype, "topic": topic},

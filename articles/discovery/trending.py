@@ -302,7 +302,7 @@ def trending(limit=5, exclude=()):
     wanted = wanted[: limit + 10]
     newest = [pk for pk in newest_ids() if pk not in exclude][: limit + 10]
     found = list(
-        Article.objects.for_listing().filter(
+        Article.objects.cards().filter(
             exclude_from_trending=False, pk__in={*wanted, *newest}
         )
     )

@@ -167,7 +167,7 @@ def test_demo_topics_and_types_all_have_descriptions(db, tmp_path):
     ],
 )
 def test_cards_show_the_summarys_first_sentence(summary, card):
-    from whatanswers.templatetags.site_tags import first_line
+    from articles.pages.cards import first_line
 
     assert first_line(summary) == card
     assert len(first_line(summary)) <= 140

@@ -1,9 +1,9 @@
 import html
-import re
 
 from django import template
 from django.utils.html import escape
 
+from articles.pages.cards import cards_html, first_line
 from articles.syndication.structured_data import (
     breadcrumbs_json_ld as build_breadcrumbs,
 )
@@ -12,7 +12,6 @@ from whatanswers.web.links import web_url
 register = template.Library()
 
 META_DESCRIPTION_LENGTH = 160  # what search results show, about
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"])")
 
 
 @register.filter(is_safe=True)
@@ -34,16 +33,13 @@ def meta_description(value, limit=META_DESCRIPTION_LENGTH):
 register.filter("web_url", web_url)
 
 
-@register.filter
-def first_line(value, limit=140):
-    """A summary's first sentence, for a card: at most `limit` characters,
-    cut at a word. A sentence ends at . ! or ? before a capital or a digit,
-    so "e.g. a nap" does not end one."""
-    text = " ".join(str(value).split())
-    text = SENTENCE_END.split(text, maxsplit=1)[0]
-    if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
-    return text
+register.filter("first_line", first_line)
+
+
+@register.simple_tag
+def answer_cards(articles, level=3, compact=False):
+    """The cards of a listing (articles.pages.cards)."""
+    return cards_html(articles, level, compact)
 
 
 @register.simple_tag
