@@ -30,6 +30,7 @@ from articles.delivery import caching
 from articles.discovery import postings, rankings, search, trending
 from articles.discovery.tasks import refresh_related_for
 from articles.editorial import publishing
+from articles.syndication import sitemaps
 from articles.syndication.tasks import make_share_image, make_topic_share_images
 from topics.models import QuestionType, Topic
 
@@ -112,7 +113,7 @@ def answer_changed(article, before=None, ranking_changed=True, hard=False):
     types = {article.question_type_id, before.get("question_type_id")} - {None}
     # Answer pages that list it depend on its own token (pages.fragments);
     # the rest depend on the listings it is in.
-    names = [f"answer:{article.pk}", "latest"]
+    names = [f"answer:{article.pk}", "latest", sitemaps.section_token(article.pk)]
     names += [f"topic:{pk}" for pk in topics] + [f"type:{pk}" for pk in types]
     if trending.could_list(article.pk):
         names.append("trending")

@@ -43,7 +43,7 @@ def refresh_rankings():
     trending.store_newest()
     if rankings.refresh_counts():
         # Scheduled answers went live (or left) without a save.
-        caching.bump("latest", "trending")
+        caching.bump("latest", "trending", "sitemaps")
     if rankings.browse_changed():
         caching.bump("site")
     # Every answer page shows them too: following each minute there would

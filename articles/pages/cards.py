@@ -10,13 +10,12 @@ describes; the fields a card reads are CARD_FIELDS (ArticleQuerySet.cards).
 
 import re
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.core.addresses import AnswerPaths
+
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"])")
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-PLACEHOLDER = "0card0"
 
 
 def first_line(value, limit=140):
@@ -32,7 +31,7 @@ def first_line(value, limit=140):
 
 def cards_html(articles, level=3, compact=False):
     """The <ul> of cards for `articles` (with their topic and type loaded)."""
-    answer_url = _Urls(lambda slug: reverse("articles:detail", args=[slug]))
+    answer_path = AnswerPaths()
     urls = {}
 
     def url_of(row):  # a topic or a type: a few per list
@@ -50,9 +49,10 @@ def cards_html(articles, level=3, compact=False):
                 f'<p class="card-summary">{escape(first_line(article.summary))}</p>'
             )
         topic, qtype = article.topic, article.question_type
+        href = escape(answer_path(article.slug))
         items.append(
             f'    <li class="card">\n'
-            f'      <{heading} class="card-title"><a href="{answer_url(article.slug)}">'
+            f'      <{heading} class="card-title"><a href="{href}">'
             f"{escape(article.question)}</a></{heading}>\n"
             f"      {summary}\n"
             f'      <p class="meta"><a class="tag" href="{url_of(topic)}">'
@@ -62,16 +62,3 @@ def cards_html(articles, level=3, compact=False):
         )
     css = "cards compact" if compact else "cards"
     return mark_safe(f'<ul class="{css}">\n{"".join(items)}</ul>')
-
-
-class _Urls:
-    """An answer's address from one reverse(): a slug needs no quoting."""
-
-    def __init__(self, reverse_slug):
-        self.reverse_slug = reverse_slug
-        self.pattern = reverse_slug(PLACEHOLDER)
-
-    def __call__(self, slug):
-        if SLUG.fullmatch(slug or ""):
-            return escape(self.pattern.replace(PLACEHOLDER, slug))
-        return escape(self.reverse_slug(slug))

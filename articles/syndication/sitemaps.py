@@ -5,6 +5,11 @@ so every published answer is in exactly one section, a section never holds
 more than that many URLs, and no page counts the whole corpus: the index
 needs only the highest id. A "pages" section lists home, the topic and type
 indexes and every topic, type and topic × type page with answers.
+
+A section of answers depends on its own token (`section_token`), which a
+change to one of its answers bumps, and on "sitemaps", which bulk changes
+bump: a publish makes one section stale, not all of them, and the scheduled
+pass that moves the browse counts ("site") makes none.
 """
 
 from django.conf import settings
@@ -13,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 
+from articles.core.addresses import AnswerPaths
 from articles.core.models import Article
 from articles.delivery.caching import depends_on
 from topics.models import QuestionType, Topic, TopicTypeCount
@@ -34,12 +40,21 @@ def sitemap_index(request):
     body = "".join(
         f"<sitemap><loc>{escape(loc)}</loc></sitemap>\n" for loc in locations
     )
-    return _xml(f"{XML_HEAD}<sitemapindex {NS}>\n{body}</sitemapindex>\n")
+    xml = _xml(f"{XML_HEAD}<sitemapindex {NS}>\n{body}</sitemapindex>\n")
+    return depends_on(xml, "latest", "sitemaps")
+
+
+def section_token(article_id=None, number=None):
+    """The token of section `number`, or of the one that lists `article_id`."""
+    if number is None:
+        number = (article_id - 1) // settings.SITEMAP_SECTION_SIZE + 1
+    return f"sitemap:{number}"
 
 
 def sitemap_section(request, section):
     if section == "pages":
         entries = [(path, None) for path in _page_paths()]
+        depends = ("site",)
     else:
         number = _section_number(section)
         size = settings.SITEMAP_SECTION_SIZE
@@ -49,7 +64,9 @@ def sitemap_section(request, section):
             .order_by("pk")
             .values_list("slug", "last_updated")
         )
-        entries = [(reverse("articles:detail", args=[s]), d) for s, d in answers]
+        path = AnswerPaths()
+        entries = [(path(slug), day) for slug, day in answers]
+        depends = ("sitemaps", section_token(number=number))
     root = absolute_url("/").removesuffix("/")
     body = "".join(
         f"<url><loc>{escape(root + path)}</loc>"
@@ -57,7 +74,8 @@ def sitemap_section(request, section):
         + "</url>\n"
         for path, day in entries
     )
-    return _xml(f"{XML_HEAD}<urlset {NS}>\n{body}</urlset>\n")
+    xml = _xml(f"{XML_HEAD}<urlset {NS}>\n{body}</urlset>\n")
+    return depends_on(xml, *depends)
 
 
 def _section_number(section):
@@ -85,5 +103,4 @@ def _page_paths():
 
 
 def _xml(text):
-    response = HttpResponse(text, content_type="application/xml; charset=utf-8")
-    return depends_on(response, "latest", "site")
+    return HttpResponse(text, content_type="application/xml; charset=utf-8")

@@ -142,3 +142,29 @@ def test_a_change_while_the_related_part_renders_does_not_stay(
     url = page.get_absolute_url()
     assert "old title" in get(url).content.decode()  # rendered before the edit
     assert "new one" in get(url).content.decode()
+
+
+def test_a_publish_makes_only_its_own_sitemap_section_stale(make_article, settings):
+    settings.SITEMAP_SECTION_SIZE = 2
+    first = make_article("What causes a first section?")
+    make_article("What causes a full first section?")
+    make_article("What causes a second section?")
+    late = make_article(
+        "What causes a late answer?", status=Article.Status.DRAFT, ready=True
+    )
+    assert first.pk == late.pk - 3  # sections 1 and 2 of two ids each
+    refresh_rankings.call()
+    sections = "/sitemaps/answers-1.xml", "/sitemaps/answers-2.xml"
+    for url in (*sections, "/sitemaps/pages.xml"):
+        get(url)
+    assert all(cached(url) for url in sections) and cached("/sitemaps/pages.xml")
+    publishing.publish(late)  # the fourth id: section 2
+    assert cached(sections[0])
+    assert not cached(sections[1])
+    assert late.slug in get(sections[1]).content.decode()
+    get(sections[1])
+    # The scheduled pass moves the browse counts ("site") on the pages
+    # section; the answer sections keep.
+    refresh_rankings.call()
+    assert all(cached(url) for url in sections)
+    assert not cached("/sitemaps/pages.xml")

@@ -83,7 +83,7 @@ class Command(BaseCommand):
         rankings.refresh_tag_frequencies()
         trending.store_scores(trending.compute_scores())
         trending.store_newest()
-        caching.bump("site", "browse", "latest", "trending")
+        caching.bump("site", "browse", "latest", "trending", "sitemaps")
         progress = Progress(self.stdout, Article.objects.published().count(), "ranked")
         rankings.rank_all(lambda done, total: progress.update(done))
         progress.done()
