@@ -145,7 +145,7 @@ def test_a_change_while_the_related_part_renders_does_not_stay(
 
 
 def test_a_publish_makes_only_its_own_sitemap_section_stale(make_article, settings):
-    settings.SITEMAP_SECTION_SIZE = 2
+    size = settings.SITEMAP_SECTION_SIZE = 2
     first = make_article("What causes a first section?")
     make_article("What causes a full first section?")
     make_article("What causes a second section?")
@@ -154,9 +154,9 @@ def test_a_publish_makes_only_its_own_sitemap_section_stale(make_article, settin
     )
     # Ids need not start at 1 (PostgreSQL's sequences outlive a test's
     # rollback): the sections are those of the first and the last id,
-    # three ids apart, so never the same section of two.
+    # three ids apart, so never the same section of `size`.
     sections = tuple(
-        f"/sitemaps/answers-{(pk - 1) // 2 + 1}.xml" for pk in (first.pk, late.pk)
+        f"/sitemaps/answers-{(pk - 1) // size + 1}.xml" for pk in (first.pk, late.pk)
     )
     assert late.pk == first.pk + 3 and sections[0] != sections[1]
     refresh_rankings.call()
